@@ -1,0 +1,68 @@
+"""The ``coopgraph`` command line: one sub-command per module in :mod:`coopgraph.commands`.
+
+Results go to stdout so they pipe; diagnostics go to stderr; the exit code is
+0 when all is well, 1 for problems in the data or a query, 2 for usage errors.
+A :class:`~coopgraph.errors.CoopgraphError` never shows a traceback.
+
+>>> main(["check", "--data", "tests/data/tiny"])     # doctest: +SKIP
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from coopgraph import __version__
+from coopgraph.errors import CoopgraphError, Exit
+
+#: sub-command -> module; each module has HELP, configure(parser) and run(args) -> int.
+COMMANDS: dict[str, str] = {
+    "check": "coopgraph.commands.check",
+    "build": "coopgraph.commands.build",
+    "schema": "coopgraph.commands.schema",
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="coopgraph", description="A knowledge graph of digital-cooperation agreements between governments."
+    )
+    top.add_argument("--version", action="version", version=f"coopgraph {__version__}")
+    subs = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        module = _command(module_name)
+        sub = subs.add_parser(name, help=module.HELP, description=module.HELP)
+        module.configure(sub)
+        sub.set_defaults(run=module.run)
+    return top
+
+
+def _command(module_name: str) -> ModuleType:
+    return importlib.import_module(module_name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code (never raises for user errors)."""
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as stop:  # argparse: --help exits 0, usage errors 2
+        return int(stop.code or 0)
+    try:
+        return int(args.run(args))
+    except CoopgraphError as error:
+        for problem in error.problems:
+            print(str(problem) if problem.location.path else problem.message, file=sys.stderr)
+        return Exit.PROBLEMS
+    except BrokenPipeError:  # `coopgraph query ... | head`
+        sys.stderr.close()
+        return Exit.OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def entry() -> None:  # console script
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""``coopgraph build``: check, populate, reason, and write the graph (Turtle and TriG)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from coopgraph.commands import add_base_option, add_data_option, data_dir
+from coopgraph.pipeline import REASONERS
+
+HELP = "build the knowledge graph from the curated data into build/"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_data_option(parser)
+    parser.add_argument("--out", type=Path, default=Path("build"), help="output directory (default: build)")
+    parser.add_argument("--reasoner", choices=REASONERS, default="hermit", help="OWL reasoner (default: hermit)")
+    add_base_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from coopgraph.pipeline import build
+
+    summary = build(data_dir(args), args.out, base=args.base, reasoner=args.reasoner)
+    print(summary, file=sys.stderr)
+    return 0

@@ -1,0 +1,27 @@
+"""``coopgraph check``: every problem in the curated data, one per line, ``path:line: message``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from coopgraph.commands import add_data_option, data_dir
+
+HELP = "check the curated data and report every problem at once"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_data_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from coopgraph.pipeline import check
+
+    checked = check(data_dir(args))
+    world = checked.world
+    print(
+        f"ok: {len(world.agreements)} agreements, {len(world.actors)} actors, {len(world.people)} people, "
+        f"{len(world.topics)} topics, {len(world.sources)} sources, {len(checked.asserted)} triples",
+        file=sys.stderr,
+    )
+    return 0

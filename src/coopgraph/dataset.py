@@ -1,0 +1,117 @@
+"""The dataset: three named graphs (ontology, asserted, inferred) and how it is written.
+
+The default graph for queries is their union.  Output is deterministic: the
+ontology's blank nodes are canonicalised and the serialisers sort, so the same
+data gives byte-identical files.  Files are written atomically: everything is
+serialised in memory first, then each file replaces its predecessor by rename.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset as RdfDataset
+from rdflib import Graph, Namespace
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, FOAF
+
+from coopgraph.resources import ontology_file
+from coopgraph.vocab import COOP, DCAT, DEFAULT_BASE, ORG, PROV, SCHEMA, VOID, WD, graph_iri
+
+GRAPH_NAMES = ("ontology", "asserted", "inferred")
+
+
+def prefixes(base: str = DEFAULT_BASE) -> dict[str, Namespace]:
+    """The prefixes every output declares, ours and the standards we reuse."""
+    ours = {kind: Namespace(f"{base}{kind}/") for kind in ("agreement", "country", "organization", "person", "topic")}
+    return {
+        "coop": Namespace(str(COOP._NS)),
+        "id": Namespace(base),
+        **{k: v for k, v in ours.items()},
+        "dcat": DCAT,
+        "dcterms": Namespace(str(DCTERMS)),
+        "foaf": Namespace(str(FOAF)),
+        "org": ORG,
+        "owl": Namespace(str(OWL)),
+        "prov": PROV,
+        "rdf": Namespace(str(RDF)),
+        "rdfs": Namespace(str(RDFS)),
+        "schema": SCHEMA,
+        "skos": Namespace(str(SKOS)),
+        "void": VOID,
+        "wd": WD,
+        "xsd": Namespace(str(XSD)),
+    }
+
+
+def new_graph(base: str = DEFAULT_BASE) -> Graph:
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in prefixes(base).items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def read_ontology(path: Path | None = None) -> Graph:
+    """The ontology (TBox) with its blank nodes canonicalised, so outputs are stable."""
+    parsed = Graph(bind_namespaces="none")
+    parsed.parse(path or ontology_file(), format="turtle")
+    graph = new_graph()
+    graph += to_canonical_graph(parsed)
+    return graph
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The three graphs of a built dataset."""
+
+    ontology: Graph
+    asserted: Graph
+    inferred: Graph
+
+    def named(self) -> Mapping[str, Graph]:
+        return {"ontology": self.ontology, "asserted": self.asserted, "inferred": self.inferred}
+
+    def union(self, *, base: str = DEFAULT_BASE) -> Graph:
+        graph = new_graph(base)
+        for part in self.named().values():
+            graph += part
+        return graph
+
+    def dataset(self, *, base: str = DEFAULT_BASE) -> RdfDataset:
+        dataset = RdfDataset(default_union=True)
+        dataset.namespace_manager = new_graph(base).namespace_manager
+        for name, part in self.named().items():
+            target = dataset.graph(graph_iri(name))
+            target += part
+        return dataset
+
+
+def serialise_turtle(graph: Graph) -> bytes:
+    """Deterministic, diff-friendly Turtle."""
+    return graph.serialize(format="longturtle", canon=True, encoding="utf-8")
+
+
+def serialise_trig(parts: Parts, *, base: str = DEFAULT_BASE) -> bytes:
+    return parts.dataset(base=base).serialize(format="trig", encoding="utf-8")
+
+
+def write_atomically(files: Mapping[Path, bytes]) -> None:
+    """Write every file, or none: temp files first, then rename each into place."""
+    staged: list[tuple[Path, str]] = []
+    try:
+        for path, content in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((path, temp))
+            with os.fdopen(handle, "wb") as out:
+                out.write(content)
+        for path, temp in staged:
+            os.replace(temp, path)
+    finally:
+        for _, temp in staged:
+            if os.path.exists(temp):
+                os.unlink(temp)

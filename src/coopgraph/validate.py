@@ -1,0 +1,58 @@
+"""The data contract after populate: SHACL shapes and the violation queries.
+
+`coopgraph check` runs these after the per-file checks of :mod:`curate`.  Each
+SHACL result and each row of a ``queries/checks/*.rq`` query becomes a
+:class:`Problem` placed at the YAML record that produced the offending node.
+A check query returns ``?focus`` (the node) and ``?message`` (what is wrong).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH
+
+from coopgraph.errors import Location, Problem
+from coopgraph.resources import queries_dir, shapes_file
+
+
+def shacl_problems(data: Graph, ontology: Graph, origins: dict[URIRef, Location]) -> list[Problem]:
+    """Run the SHACL shapes over the asserted graph (with the ontology for class hierarchy)."""
+    import pyshacl  # heavy: only the checking stages pay for it
+
+    shapes = Graph().parse(shapes_file(), format="turtle")
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", abort_on_first=False, allow_warnings=True
+    )
+    if conforms:
+        return []
+    problems = []
+    for result in report.subjects(SH.resultSeverity, SH.Violation):
+        focus = report.value(result, SH.focusNode)
+        message = report.value(result, SH.resultMessage) or "violates the data contract"
+        path = report.value(result, SH.resultPath)
+        where = origins.get(focus, Location("(graph)")) if isinstance(focus, URIRef) else Location("(graph)")
+        shown = f" [{_short(path)}]" if isinstance(path, URIRef) else ""
+        problems.append(Problem(where, f"{message}{shown} ({_short(focus)})"))
+    return problems
+
+
+def query_problems(graph: Graph, origins: dict[URIRef, Location], directory: Path | None = None) -> list[Problem]:
+    """Run every violation query; each row is one problem."""
+    problems = []
+    for path in sorted((directory or queries_dir() / "checks").glob("*.rq")):
+        for row in graph.query(path.read_text(encoding="utf-8")):
+            focus = getattr(row, "focus", None)
+            message = getattr(row, "message", None) or path.stem
+            where = origins.get(focus, Location("(graph)")) if isinstance(focus, URIRef) else Location("(graph)")
+            problems.append(Problem(where, f"{message} ({path.stem})"))
+    return problems
+
+
+def _short(node: object) -> str:
+    text = str(node)
+    for cut in ("#", "/id/"):
+        if cut in text:
+            return text.rsplit(cut, 1)[1] if cut == "#" else text.split(cut, 1)[1]
+    return text

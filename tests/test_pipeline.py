@@ -1,0 +1,87 @@
+"""pipeline and CLI: build writes deterministic, re-readable outputs atomically; bad data exits 1 cleanly."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+
+from coopgraph.cli import main
+
+from .conftest import BAD, TINY
+
+OUTPUTS = ("coopgraph.ttl", "coopgraph.trig")
+
+
+def _build(data: Path, out: Path) -> int:
+    return main(["build", "--data", str(data), "--out", str(out), "--reasoner", "none"])
+
+
+def test_build_is_byte_identical_twice(tmp_path: Path) -> None:
+    assert _build(TINY, tmp_path / "a") == 0
+    assert _build(TINY, tmp_path / "b") == 0
+    for name in OUTPUTS:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_turtle_reread_by_independent_parsers(tmp_path: Path) -> None:
+    assert _build(TINY, tmp_path) == 0
+    ttl = tmp_path / "coopgraph.ttl"
+    ours = len(Graph().parse(ttl, format="turtle"))
+    rapper = subprocess.run(["rapper", "-i", "turtle", "-c", str(ttl)], capture_output=True, text=True, check=True)
+    assert f"returned {ours} triples" in rapper.stderr
+    assert len(list(ox.parse(path=str(ttl), format=ox.RdfFormat.TURTLE))) == ours
+
+
+def test_trig_has_the_three_named_graphs(tmp_path: Path) -> None:
+    assert _build(TINY, tmp_path) == 0
+    dataset = Dataset()
+    dataset.parse(tmp_path / "coopgraph.trig", format="trig")
+    names = {str(g.identifier).rsplit("/", 1)[-1] for g in dataset.graphs() if len(g)}
+    assert {"ontology", "asserted"} <= names
+    union = Graph().parse(tmp_path / "coopgraph.ttl", format="turtle")
+    assert sum(len(g) for g in dataset.graphs()) >= len(union)
+
+
+def test_failed_build_leaves_previous_outputs(tmp_path: Path, tiny_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build"
+    assert _build(tiny_copy, out) == 0
+    before = {name: (out / name).read_bytes() for name in OUTPUTS}
+    store_before = (out / "store").resolve()
+    shutil.copy(BAD / "agreements--unknown-party.yaml", tiny_copy / "agreements" / "unknown-party.yaml")
+    assert _build(tiny_copy, out) == 1
+    err = capsys.readouterr().err
+    assert "unknown-party.yaml:7: party 'alpha-digital-ministy' is not defined" in err
+    assert "Traceback" not in err
+    assert {name: (out / name).read_bytes() for name in OUTPUTS} == before
+    assert (out / "store").resolve() == store_before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_check_clean_and_broken(tiny_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--data", str(tiny_copy)]) == 0
+    assert capsys.readouterr().err.startswith("ok:")
+    shutil.copy(BAD / "agreements--bad-date.yaml", tiny_copy / "agreements" / "bad-date.yaml")
+    assert main(["check", "--data", str(tiny_copy)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 3 and all(":" in line and "bad-date.yaml:" in line for line in lines)
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--reasoner", "magic"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_real_process_prints_no_traceback(tiny_copy: Path) -> None:
+    shutil.copy(BAD / "agreements--wrong-type.yaml", tiny_copy / "agreements" / "wrong-type.yaml")
+    run = subprocess.run(
+        [sys.executable, "-m", "coopgraph", "check", "--data", str(tiny_copy)], capture_output=True, text=True
+    )
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "wrong-type.yaml:6: parties: should be a list, got 'alpha'" in run.stderr
