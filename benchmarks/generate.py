@@ -41,8 +41,70 @@ ROOT = Path(__file__).resolve().parent.parent
 TOPIC_SCHEMES = (ROOT / "data" / "topics.yaml", ROOT / "tests" / "data" / "tiny" / "topics.yaml")
 MARKER = ".generated-world"
 FIRST_YEAR, LAST_YEAR = 2005, 2024
-EN_SYLLABLES = "ka lo ve ra mi to sa nu de li pa ro ge an bel dor fen gal hin jor kel lum mar nor por ser tal ul var zan".split()
-TH_SYLLABLES = "กา โล เว รา มิ โต สา นู เด ลี ปา โร เก อัน เบล ดอร์ เฟน กัล ฮิน จอร์ เคล ลุม มาร์ นอร์ พอร์ เซอร์ ทัล อุล วาร์ ซาน".split()
+EN_SYLLABLES = [
+    "ka",
+    "lo",
+    "ve",
+    "ra",
+    "mi",
+    "to",
+    "sa",
+    "nu",
+    "de",
+    "li",
+    "pa",
+    "ro",
+    "ge",
+    "an",
+    "bel",
+    "dor",
+    "fen",
+    "gal",
+    "hin",
+    "jor",
+    "kel",
+    "lum",
+    "mar",
+    "nor",
+    "por",
+    "ser",
+    "tal",
+    "ul",
+    "var",
+    "zan",
+]
+TH_SYLLABLES = [
+    "กา",
+    "โล",
+    "เว",
+    "รา",
+    "มิ",
+    "โต",
+    "สา",
+    "นู",
+    "เด",
+    "ลี",
+    "ปา",
+    "โร",
+    "เก",
+    "อัน",
+    "เบล",
+    "ดอร์",
+    "เฟน",
+    "กัล",
+    "ฮิน",
+    "จอร์",
+    "เคล",
+    "ลุม",
+    "มาร์",
+    "นอร์",
+    "พอร์",
+    "เซอร์",
+    "ทัล",
+    "อุล",
+    "วาร์",
+    "ซาน",
+]
 KINDS = [
     ("memorandum-of-understanding", 50, "Memorandum of Understanding", "บันทึกความเข้าใจ"),
     ("memorandum-of-cooperation", 15, "Memorandum of Cooperation", "บันทึกความร่วมมือ"),
@@ -56,8 +118,20 @@ BODY_KINDS = [
     ("ministry", "ministry-of-digital-affairs", "Ministry of Digital Affairs", "กระทรวงดิจิทัล", "minister"),
     ("ministry", "ministry-of-foreign-affairs", "Ministry of Foreign Affairs", "กระทรวงการต่างประเทศ", "minister"),
     ("ministry", "ministry-of-communications", "Ministry of Communications", "กระทรวงคมนาคม", "minister"),
-    ("government-agency", "telecom-regulator", "Telecommunications Regulatory Authority", "สำนักงานกำกับกิจการโทรคมนาคม", "director"),
-    ("government-agency", "cyber-security-agency", "National Cyber Security Agency", "สำนักงานความมั่นคงปลอดภัยไซเบอร์", "director"),
+    (
+        "government-agency",
+        "telecom-regulator",
+        "Telecommunications Regulatory Authority",
+        "สำนักงานกำกับกิจการโทรคมนาคม",
+        "director",
+    ),
+    (
+        "government-agency",
+        "cyber-security-agency",
+        "National Cyber Security Agency",
+        "สำนักงานความมั่นคงปลอดภัยไซเบอร์",
+        "director",
+    ),
 ]
 POST_TITLES = {
     "government": [("prime-minister", "Prime Minister", "นายกรัฐมนตรี")],
@@ -70,17 +144,23 @@ POST_TITLES = {
 
 @dataclass
 class Post:
-    """A post and who held it when: ``spans`` are (start, end, person) with ISO day texts."""
+    """A post and who held it when: ``spans`` are (start, end, person, written start) with ISO day texts."""
 
     id: str
     org: str
     country: str | None
-    spans: list[tuple[str, str, str]] = field(default_factory=list)
+    spans: list[tuple[str, str, str, str]] = field(default_factory=list)
     starts: list[str] = field(default_factory=list)
 
-    def holder(self, day: str) -> str | None:
+    def holder(self, day: str, written: str) -> str | None:
+        """Who held the post on ``day``, if their tenure as written covers the date as written.
+
+        A signing dated only "2014" is not covered by a tenure written as
+        starting "2014-05-02" (the `signed-outside-tenure` check says so), so
+        nobody is named then.
+        """
         i = bisect.bisect_right(self.starts, day) - 1
-        if i >= 0 and self.spans[i][1] >= day:
+        if i >= 0 and self.spans[i][1] >= day and self.spans[i][3] <= written:
             return self.spans[i][2]
         return None
 
@@ -261,9 +341,9 @@ class _World:
                     end = start + dt.timedelta(days=self.rng.randint(2 * 365, 6 * 365))
                     day, until = start.isoformat(), end.isoformat()
                     person = self.pick_holder(post)
-                    post.spans.append((day, until, person))
-                    post.starts.append(day)
                     tenure: dict[str, Any] = {"post": post.id, "from": self.partial(day, day_share=0.7)}
+                    post.spans.append((day, until, person, tenure["from"]))
+                    post.starts.append(day)
                     if end <= dt.date(LAST_YEAR + 1, 6, 30):
                         tenure["to"] = self.partial(until, day_share=0.7)
                     if self.rng.random() < 0.3:
@@ -325,7 +405,7 @@ class _World:
                 "place": place,
                 "host": host,
             }
-            chair = self.holder_for(host, start)
+            chair, _ = self.post_held(host, start)
             if chair:
                 record["chair"] = chair
             record["participants"] = members[:10]
@@ -333,22 +413,11 @@ class _World:
             self.meetings.append(record)
             self.meeting_days.append((start, meeting, place))
 
-    def holder_for(self, party: str, day: str) -> str | None:
-        """Who signs for a party on a day: the first of its posts held then."""
-        orgs = [party]
-        if party in self.bodies:  # a country signs through its government
-            orgs = [self.bodies[party][0]]
-        for org in orgs:
-            for post in self.post_of.get(org, []):
-                person = post.holder(day)
-                if person:
-                    return person
-        return None
-
-    def post_held(self, party: str, day: str) -> tuple[str | None, str | None]:
+    def post_held(self, party: str, day: str, written: str | None = None) -> tuple[str | None, str | None]:
+        """Who signs for a party on a day, and in which post: a country signs through its government."""
         org = self.bodies[party][0] if party in self.bodies else party
         for post in self.post_of.get(org, []):
-            person = post.holder(day)
+            person = post.holder(day, written or day)
             if person:
                 return person, post.id
         return None, None
@@ -360,7 +429,10 @@ class _World:
         if roll < 0.35:
             return [a, b]
         if roll < 0.75:
-            return [self.rng.choice(self.bodies[a][1:] or self.bodies[a]), self.rng.choice(self.bodies[b][1:] or self.bodies[b])]
+            return [
+                self.rng.choice(self.bodies[a][1:] or self.bodies[a]),
+                self.rng.choice(self.bodies[b][1:] or self.bodies[b]),
+            ]
         if roll < 0.85:
             return [self.rng.choice(self.blocs), a]
         if roll < 0.93:
@@ -433,7 +505,7 @@ class _World:
                 signing["place"] = rng.choice(self.cities[host])
         signatories = []
         for party in parties:
-            person, post = self.post_held(party, day)
+            person, post = self.post_held(party, day, signing["date"])
             if person is None or rng.random() < 0.1:
                 signatories.append({"person": "unknown", "for": party})
             else:
@@ -548,7 +620,9 @@ def generate(n: int, out_dir: Path, *, seed: int = 0, countries: int | None = No
         "meetings.yaml": world.meetings,
     }
     for name, records in registries.items():
-        _write(out_dir / name, f"# Synthetic {name[:-5]} (benchmarks/generate.py, seed {seed}).\n" + _dump(list(records)))
+        _write(
+            out_dir / name, f"# Synthetic {name[:-5]} (benchmarks/generate.py, seed {seed}).\n" + _dump(list(records))
+        )
     return {
         "agreements": n,
         "countries": len(world.countries),

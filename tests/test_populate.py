@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from coopgraph.curate import curate
-from coopgraph.populate import populate
+from coopgraph.populate import ntriples, populate
 from coopgraph.vocab import COOP, PROV, individual
 
 from .conftest import TINY
@@ -56,7 +59,7 @@ def test_rename_is_one_line_of_organisation() -> None:
 def test_origins_point_sub_nodes_at_their_record() -> None:
     _, origins = populate(curate(TINY))
     where = origins[individual("signature", "alpha-beta-digital-mou-2024-1-1")]
-    assert where.path.endswith("agreements/alpha-beta-digital-mou-2024.yaml") and where.line == 1
+    assert where.path.endswith("agreements/alpha-beta-digital-mou-2024.yaml") and where.line == 22
 
 
 def test_base_iri_moves_every_individual() -> None:
@@ -70,3 +73,23 @@ def test_base_iri_moves_every_individual() -> None:
 def test_no_blank_nodes() -> None:
     graph, _ = populate(curate(TINY))
     assert all(isinstance(s, URIRef) for s in graph.subjects())
+
+
+def test_ntriples_is_the_same_graph_as_populate(tiny_copy: Path) -> None:
+    """The fast path (text, no rdflib Graph) gives exactly the triples of the rdflib path."""
+    agreement = tiny_copy / "agreements" / "alpha-beta-digital-mou-2024.yaml"
+    text = agreement.read_text(encoding="utf-8").replace("term: P5Y", "term: PT36H")  # rdflib rewrites it P1DT12H
+    text += 'note: {en: "A \\"quoted\\" back\\\\slash,\\na new line and\\ta tab"}\n'
+    agreement.write_text(text, encoding="utf-8")
+    world = curate(tiny_copy)
+    base = "https://example.org/data/"
+    graph, origins = populate(world, base=base)
+    nt, nt_origins = ntriples(world, base=base)
+    parsed = Graph().parse(data=nt.decode("utf-8"), format="nt")
+    assert set(parsed) == set(graph)
+    term = Literal("P1DT12H", datatype=XSD.duration)
+    assert (URIRef(base + "agreement/alpha-beta-digital-mou-2024"), COOP.term, term) in parsed
+    assert nt_origins == {str(node): where for node, where in origins.items()}
+    store = ox.Store()
+    store.bulk_load(nt, ox.RdfFormat.N_TRIPLES)
+    assert len(store) == len(graph)

@@ -24,16 +24,26 @@ COMMANDS: dict[str, str] = {
     "check": "coopgraph.commands.check",
     "build": "coopgraph.commands.build",
     "schema": "coopgraph.commands.schema",
+    "query": "coopgraph.commands.query",
+    "queries": "coopgraph.commands.queries",
+    "serve": "coopgraph.commands.serve",
+    "publish": "coopgraph.commands.publish",
+    "export": "coopgraph.commands.export",
+    "visualise": "coopgraph.commands.visualise",
+    "stats": "coopgraph.commands.stats",
 }
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; ``only`` imports just that command (so `coopgraph query` starts fast)."""
     top = argparse.ArgumentParser(
         prog="coopgraph", description="A knowledge graph of digital-cooperation agreements between governments."
     )
     top.add_argument("--version", action="version", version=f"coopgraph {__version__}")
     subs = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, module_name in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         module = _command(module_name)
         sub = subs.add_parser(name, help=module.HELP, description=module.HELP)
         module.configure(sub)
@@ -48,7 +58,9 @@ def _command(module_name: str) -> ModuleType:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code (never raises for user errors)."""
     try:
-        args = parser().parse_args(argv)
+        words = list(sys.argv[1:] if argv is None else argv)
+        named = next((word for word in words if not word.startswith("-")), None)
+        args = parser(named if named in COMMANDS else None).parse_args(words)
     except SystemExit as stop:  # argparse: --help exits 0, usage errors 2
         return int(stop.code or 0)
     try:

@@ -44,6 +44,12 @@ class World:
     meetings: dict[str, m.Meeting] = field(default_factory=dict)
     agreements: dict[str, m.Agreement] = field(default_factory=dict)
     origins: dict[str, Location] = field(default_factory=dict)
+    sites: dict[str, tuple[YamlDocument, PathKey]] = field(default_factory=dict, repr=False)
+
+    def location(self, ident: str, *path: int | str) -> Location:
+        """Where a field of a record was written: ``world.location("x", "signings", 0)``."""
+        doc, rpath = self.sites[ident]
+        return doc.location((*rpath, *path))
 
     def kind_of(self, ident: str) -> str | None:
         """The registry an id lives in: 'country', 'actor', 'place', 'person', ..."""
@@ -103,6 +109,7 @@ def curate(data_dir: Path) -> World:
         if doc.problems:
             continue
         records = list(_validate(doc, model, is_list, problems))
+        doc.value = None  # the records hold the values now; the document stays only for its lines
         docs[shown] = (doc, records)
         table: dict[str, Any] = getattr(world, _TABLE_OF[model])
         for record, rpath in records:
@@ -114,6 +121,7 @@ def curate(data_dir: Path) -> World:
             if not is_list and Path(shown).stem != ident:
                 problems.append(Problem(here, f"agreement id '{ident}' should match its file name '{Path(shown).stem}'"))
             world.origins[ident] = here
+            world.sites[ident] = (doc, rpath)
             table[ident] = record
 
     for doc, records in docs.values():
@@ -360,11 +368,10 @@ def _check_structure(world: World) -> list[Problem]:
     for ident, agreement in world.agreements.items():
         if agreement.kind != "declaration" and len(agreement.parties) < 2:
             problems.append(Problem(world.origins[ident], f"a {agreement.kind} needs at least two parties"))
-        for signing in agreement.signings:
-            for signatory in signing.signatories:
+        for i, signing in enumerate(agreement.signings):
+            for j, signatory in enumerate(signing.signatories):
                 party = signatory.on_behalf_of
                 if party and party not in agreement.parties and party in world.origins:
-                    problems.append(
-                        Problem(world.origins[ident], f"signatory signs for '{party}', which is not a party of this agreement")
-                    )
+                    where = world.location(ident, "signings", i, "signatories", j, "for")
+                    problems.append(Problem(where, f"signatory signs for '{party}', which is not a party of this agreement"))
     return problems

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset as RdfDataset
-from rdflib import Graph, Namespace
+from rdflib import BNode, Graph, Namespace
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, FOAF
 
@@ -91,8 +91,22 @@ class Parts:
 
 
 def serialise_turtle(graph: Graph) -> bytes:
-    """Deterministic, diff-friendly Turtle."""
-    return graph.serialize(format="longturtle", canon=True, encoding="utf-8")
+    """Deterministic, diff-friendly Turtle.
+
+    The serializer sorts; blank nodes need stable labels, which the ontology's
+    already have (:func:`read_ontology`).  Canonicalising the whole graph again
+    costs seconds, so it happens only when a blank node from elsewhere shows up.
+    """
+    return graph.serialize(format="longturtle", canon=not _canonical_blank_nodes(graph), encoding="utf-8")
+
+
+def _canonical_blank_nodes(graph: Graph) -> bool:
+    return all(
+        str(term).startswith("cb")
+        for triple in graph
+        for term in (triple[0], triple[2])
+        if isinstance(term, BNode)
+    )
 
 
 def serialise_trig(parts: Parts, *, base: str = DEFAULT_BASE) -> bytes:
@@ -107,6 +121,7 @@ def write_atomically(files: Mapping[Path, bytes]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             staged.append((path, temp))
+            os.fchmod(handle, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are published
             with os.fdopen(handle, "wb") as out:
                 out.write(content)
         for path, temp in staged:
@@ -115,3 +130,9 @@ def write_atomically(files: Mapping[Path, bytes]) -> None:
         for _, temp in staged:
             if os.path.exists(temp):
                 os.unlink(temp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

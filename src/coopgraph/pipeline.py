@@ -19,7 +19,7 @@ from coopgraph.populate import populate
 from coopgraph.store import STORE_LINK, write_store
 from coopgraph.vocab import COOP, DEFAULT_BASE
 
-REASONERS = ("hermit", "pellet", "rules", "none")
+REASONERS = ("auto", "hermit", "pellet", "rules", "none")
 
 
 @dataclass(frozen=True)
@@ -65,15 +65,16 @@ class Summary:
         return f"built {counts} -> {', '.join(str(p) for p in self.outputs)}"
 
 
-def build(
-    data_dir: Path, out_dir: Path, *, base: str = DEFAULT_BASE, reasoner: str = "hermit"
-) -> Summary:
+def build(data_dir: Path, out_dir: Path, *, base: str = DEFAULT_BASE, reasoner: str = "auto") -> Summary:
     """Check, populate, reason and write ``coopgraph.ttl`` and ``coopgraph.trig`` atomically."""
     checked = check(data_dir, base=base)
     parts = Parts(checked.ontology, checked.asserted, infer(checked, reasoner=reasoner))
+    from coopgraph.html import explorer_page  # pyvis and numpy only when building
+
     files = {
         out_dir / "coopgraph.ttl": serialise_turtle(parts.union(base=base)),
         out_dir / "coopgraph.trig": serialise_trig(parts, base=base),
+        out_dir / "coopgraph.html": explorer_page(parts),
     }
     write_atomically(files)
     write_store(parts, out_dir)

@@ -10,7 +10,7 @@ queries project their parameters; the CLI drops bound columns from output.
 
 >>> store = open_store(Path("build"))                                     # doctest: +SKIP
 >>> result = run(store, "SELECT ?c WHERE { ?c a coop:Country }", prefixes=PREFIXES)   # doctest: +SKIP
->>> result.columns
+>>> result.columns                                                      # doctest: +SKIP
 ('c',)
 """
 
@@ -20,7 +20,7 @@ import re
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal
 
 from coopgraph.errors import CoopgraphError
 from coopgraph.vocab import GRAPH_BASE
@@ -28,7 +28,7 @@ from coopgraph.vocab import GRAPH_BASE
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
+    Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 GRAPHS = ("all", "asserted", "inferred")
 Kind = Literal["select", "ask", "graph"]
@@ -62,7 +62,24 @@ class Result:
         )
 
 
-def graph_options(graph: str) -> dict[str, object]:
+def query_prefixes(base: str | None = None) -> dict[str, str]:
+    """The prefixes queries may use undeclared and results are shown with: the dataset's, and
+    one per kind of individual (``post:``, ``meeting:``, ``source:`` ...).
+
+    >>> query_prefixes()["post"]
+    'https://w3id.org/coopgraph/id/post/'
+    """
+    from coopgraph.dataset import prefixes
+    from coopgraph.vocab import DEFAULT_BASE, KIND_SEGMENTS
+
+    base = base or DEFAULT_BASE
+    found = {name: str(namespace) for name, namespace in prefixes(base).items()}
+    for kind, segment in KIND_SEGMENTS.items():
+        found.setdefault(kind, f"{base}{segment}/")
+    return dict(sorted(found.items()))
+
+
+def graph_options(graph: str) -> dict[str, Any]:
     """Keyword arguments of ``Store.query`` for ``--graph all|asserted|inferred``.
 
     ``asserted`` is the curated facts with the ontology (both asserted, and the
@@ -94,7 +111,7 @@ def execute(
     """Start a query on a store and return pyoxigraph's lazy answer; errors name line and column."""
     import pyoxigraph as ox
 
-    options = graph_options(graph)
+    options: dict[str, Any] = graph_options(graph)
     if default_graphs:
         options = {"default_graph": [ox.NamedNode(iri) for iri in default_graphs]}
     if named_graphs is not None:
@@ -141,13 +158,13 @@ def collect(
         if isinstance(answer, ox.QuerySolutions):
             columns = tuple(v.value for v in answer.variables)
             width = range(len(columns))
-            rows = []
+            rows: list[tuple[Term | None, ...]] = []
             for solution in answer:
                 if limit is not None and len(rows) >= limit:
                     return Result("select", columns, tuple(rows), bound=dict(bindings), truncated=True)
                 rows.append(tuple(solution[i] for i in width))
             return Result("select", columns, tuple(rows), bound=dict(bindings))
-        triples = []
+        triples: list[ox.Triple] = []
         for triple in answer:
             if limit is not None and len(triples) >= limit:
                 return Result("graph", triples=tuple(triples), bound=dict(bindings), truncated=True)
@@ -182,26 +199,62 @@ def is_update(text: str) -> bool:
 
 
 def syntax_message(text: str, message: str, source: str) -> str:
-    """``source:line:column: SPARQL syntax error near 'x': ...`` from Oxigraph's message.
+    r"""``source:line:column: SPARQL syntax error near 'x': ...`` from Oxigraph's message.
 
-    >>> syntax_message("SELECT ?x WHERE {\\n ?x ?p }}", "error at 2:9: expected ...", "q.rq")
+    Oxigraph's parser often reports the end of the text, however early the
+    mistake; then rdflib's parser (loaded only now) is asked where it stopped.
+
+    >>> syntax_message("SELECT ?x WHERE {\n ?x ?p }}", "error at 2:9: expected ...", "q.rq")
     "q.rq:2:9: SPARQL syntax error near '}': expected ..."
     """
     if is_update(text):
-        return f"{source}: this is a SPARQL update; coopgraph only reads (use a query: SELECT, ASK, CONSTRUCT, DESCRIBE)"
+        return (
+            f"{source}: this is a SPARQL update; coopgraph only reads (use a query: SELECT, ASK, CONSTRUCT, DESCRIBE)"
+        )
     found = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
     if not found:
         return f"{source}: SPARQL syntax error: {_short(message)}"
     line, column, why = int(found[1]), int(found[2]), found[3]
-    lines = text.splitlines() or [""]
-    line_text = lines[min(line, len(lines)) - 1]
-    token = line_text[max(column - 1, 0) :].strip().split(" ")[0][:20] if line_text else ""
+    if "Prefix not found" not in why and _at_end(text, line, column):
+        earlier = _rdflib_position(text)
+        if earlier is not None:
+            line, column, why = earlier
+    lines = text.splitlines()
+    line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+    token = line_text[max(column - 1, 0) :].strip().split(" ")[0][:20]
     near = f" near '{token}'" if token else " at the end"
     if "Prefix not found" in why:
-        prefix = re.findall(r"([A-Za-z][\w.-]*|):[\w-]*$", line_text[: max(column - 1, 0)].rstrip())
-        shown = f"'{prefix[-1]}:' " if prefix else ""
+        prefix = re.findall(r"(([A-Za-z][\w.-]*|):[\w-]*)$", line_text[: max(column - 1, 0)].rstrip())
+        near = f" near '{prefix[-1][0]}'" if prefix else near
+        shown = f"'{prefix[-1][1]}:' " if prefix else ""
         why = f"unknown prefix {shown}(declare it with PREFIX)"
+    elif why.strip() == "expected [_]":  # the parser wanted more text
+        why = "the query is unfinished, or a brace or bracket does not match"
+    elif why.startswith("unexpected"):  # rdflib's words already name the token
+        near = ""
     return f"{source}:{line}:{column}: SPARQL syntax error{near}: {_short(why)}"
+
+
+def _at_end(text: str, line: int, column: int) -> bool:
+    """Whether only blanks and comments follow a line:column position."""
+    lines = text.splitlines()
+    rest = "\n".join([lines[line - 1][column - 1 :], *lines[line:]]) if 0 < line <= len(lines) else ""
+    return not re.sub(r"#[^\n]*", "", rest).strip()
+
+
+def _rdflib_position(text: str) -> tuple[int, int, str] | None:
+    """Where rdflib's SPARQL parser gives up on the text, when it does so before the end."""
+    try:
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        parseQuery(text)
+    except Exception as error:
+        line, column = getattr(error, "lineno", None), getattr(error, "col", None)
+        if isinstance(line, int) and isinstance(column, int) and not _at_end(text, line, column):
+            found = re.search(r"found (.*?)\s+\(at char", str(error))
+            what = "unexpected text" if found is None else f"unexpected {found[1]}"
+            return line, column, what
+    return None
 
 
 def _short(why: str) -> str:
@@ -250,7 +303,7 @@ def run_remote(
         execute(ox.Store(), text, bindings=bindings, prefixes=prefixes, source=source)
     sent = with_values(with_prefixes(text, prefixes or {}), bindings)
     form = [("query", sent)] + [("default-graph-uri", iri) for iri in default_graphs]
-    accept = "application/n-triples, text/turtle;q=0.9" if kind == "graph" else f"{RESULTS_JSON}, {RESULTS_XML};q=0.9"
+    accept = "application/n-triples, text/turtle;q=0.9" if kind == "graph" else f"{RESULTS_JSON}, {RESULTS_XML};q=0.5"
     answer = request(
         "POST",
         endpoint,
@@ -264,11 +317,41 @@ def run_remote(
         if kind == "graph":
             fmt = ox.RdfFormat.from_media_type(answer.content_type) or ox.RdfFormat.TURTLE
             return Result("graph", triples=tuple(ox.parse(answer.body, fmt)), bound=bindings)
-        fmt = ox.QueryResultsFormat.from_media_type(answer.content_type) or ox.QueryResultsFormat.JSON
-        parsed = ox.parse_query_results(answer.body, fmt)
-    except (SyntaxError, ValueError) as error:
+        if answer.content_type == RESULTS_XML:
+            return collect(ox.parse_query_results(answer.body, ox.QueryResultsFormat.XML), bindings, source=source)
+        return parse_json_results(answer.body, bindings)
+    except (SyntaxError, ValueError, KeyError, TypeError) as error:
         raise CoopgraphError(f"{endpoint}: unreadable answer ({answer.content_type}): {_short(str(error))}") from None
-    return collect(parsed, bindings, source=source)
+
+
+def parse_json_results(body: bytes, bindings: Mapping[str, Term] | None = None) -> Result:
+    """SPARQL JSON results, leniently: Virtuoso's ``typed-literal`` and ``nodeID://`` blank nodes too."""
+    import json
+
+    document = json.loads(body)
+    if "boolean" in document:
+        return Result("ask", boolean=bool(document["boolean"]), bound=dict(bindings or {}))
+    columns = tuple(document["head"]["vars"])
+    rows = tuple(
+        tuple(_json_term(binding[c]) if c in binding else None for c in columns)
+        for binding in document["results"]["bindings"]
+    )
+    return Result("select", columns, rows, bound=dict(bindings or {}))
+
+
+def _json_term(cell: Mapping[str, str]) -> Term:
+    import pyoxigraph as ox
+
+    kind, value = cell["type"], cell["value"]
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(re.sub(r"[^A-Za-z0-9_]", "_", value))
+    language = cell.get("xml:lang")
+    if language:
+        return ox.Literal(value, language=language)
+    datatype = cell.get("datatype")
+    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
 
 
 _DECLARED = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", re.I | re.M)
@@ -284,56 +367,87 @@ def with_prefixes(text: str, prefixes: Mapping[str, str]) -> str:
 
 
 def with_values(text: str, bindings: Mapping[str, Term]) -> str:
-    """The text with ``VALUES (?a ?b) { (t1 t2) }`` opening its outermost WHERE group.
+    r"""The text with a ``VALUES`` block of the parameters opening each WHERE group they reach.
 
-    Terms are written by pyoxigraph in N-Triples syntax (escaped), so a value
-    cannot end the string or group it sits in.
+    That is the outermost WHERE group, and the group of every sub-SELECT that
+    projects one of them, as Oxigraph's substitution reaches them.  Terms are
+    written by pyoxigraph in N-Triples syntax (escaped), so a value cannot end
+    the string or group it sits in.
 
     >>> import pyoxigraph as ox
     >>> with_values('SELECT ?x WHERE { ?x ?p ?o }', {"x": ox.Literal('"}')})
-    'SELECT ?x WHERE { VALUES (?x) { ("\\\\"}") } ?x ?p ?o }'
+    'SELECT ?x WHERE { VALUES (?x) { ("\\"}") } ?x ?p ?o }'
     """
     if not bindings:
         return text
-    names = sorted(bindings)
-    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bindings[n]) for n in names)}) }}"
-    at = _where_brace(text)
-    if at is None:  # DESCRIBE <x> without WHERE, or CONSTRUCT WHERE short form
+    points = _binding_points(text)
+    if not points:  # DESCRIBE <x> without WHERE
         raise CoopgraphError("a query with parameters needs a WHERE { ... } group to bind them remotely")
-    return f"{text[: at + 1]} {block}{text[at + 1 :]}"
+    for at, reach in sorted(points, reverse=True):
+        names = sorted(n for n in bindings if reach is None or n in reach)
+        if names:
+            row = " ".join(str(bindings[n]) for n in names)
+            block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
+            text = f"{text[: at + 1]} {block}{text[at + 1 :]}"
+    return text
 
 
 _TOKEN = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*|[?$]\w+|[A-Za-z_][\w.-]*:[\w.-]*|[A-Za-z]+|[{}()]|\s+|.",
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*|[?$]\w+|[A-Za-z_][\w.-]*:[\w.-]*|[A-Za-z]+|[{}()*]|\s+|.",
     re.S,
 )
 
 
-def _where_brace(text: str) -> int | None:
-    """Offset of the ``{`` that opens the outermost WHERE group (None when there is none)."""
+def _binding_points(text: str) -> list[tuple[int, frozenset[str] | None]]:
+    """Offsets of the ``{`` opening each WHERE group parameters reach, with the variables each takes.
+
+    ``None`` means any variable: the outermost group of an ASK, CONSTRUCT or
+    DESCRIBE, or a ``SELECT *``.  A sub-SELECT takes only what it projects.
+    """
+    points: list[tuple[int, frozenset[str] | None]] = []
     depth = parens = 0
     form = None
-    after_template = False
+    after_where = False
+    projecting: dict[str, object] | None = None  # the SELECT whose projection is being read
     for token in _TOKEN.finditer(text):
         word = token.group()
         upper = word.upper()
-        if depth == 0 and parens == 0 and upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and form is None:
+        if upper == "SELECT":
+            projecting = {"level": parens, "vars": set(), "star": False, "after_as": False}
+            form = form or "SELECT"
+            continue
+        if projecting is not None:
+            level = projecting["level"]
+            if word == "*" and parens == level:
+                projecting["star"] = True
+            elif upper == "AS":
+                projecting["after_as"] = True
+            elif word[0] in "?$" and len(word) > 1 and (parens == level or projecting["after_as"]):
+                projecting["vars"].add(word[1:])  # type: ignore[attr-defined]
+                projecting["after_as"] = False
+            elif word == "{" and parens == level:
+                reach = None if projecting["star"] else frozenset(projecting["vars"])  # type: ignore[arg-type]
+                points.append((token.start(), reach))
+                projecting = None
+                depth += 1
+                continue
+        if depth == 0 and parens == 0 and form is None and upper in ("ASK", "CONSTRUCT", "DESCRIBE"):
             form = upper
         elif depth == 0 and parens == 0 and upper == "WHERE":
-            after_template = True
-        elif word == "(":
+            after_where = True
+        if word == "(":
             parens += 1
         elif word == ")":
             parens -= 1
         elif word == "{":
-            if depth == 0 and parens == 0 and (after_template or form in ("SELECT", "ASK", "DESCRIBE")):
-                return token.start()
+            if depth == 0 and parens == 0 and form != "SELECT" and (after_where or form in ("ASK", "DESCRIBE")):
+                points.append((token.start(), None))
             depth += 1
         elif word == "}":
             depth -= 1
-    return None
+    return points
 
 
 def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:

@@ -16,7 +16,7 @@ A SELECT query projects every parameter it declares (Oxigraph substitutes
 only projected variables); the CLI leaves bound parameters out of its output.
 
 >>> saved = read_query(queries_dir() / "agreements-of-country.rq")     # doctest: +SKIP
->>> saved.params["country"].default
+>>> saved.params["country"].default                                     # doctest: +SKIP
 'country:thailand'
 """
 
@@ -101,8 +101,10 @@ def parse_query(text: str, path: Path, *, shown: str | None = None) -> SavedQuer
         meta = yaml.safe_load("\n".join(header))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise CoopgraphError([Problem(Location(shown, line), f"header is not valid YAML ({error})")]) from None
+        at = mark.line + 1 if mark is not None else 1
+        column = f" at column {mark.column + 4}" if mark is not None else ""  # the "#+ " prefix counts
+        why = getattr(error, "problem", None) or "unreadable"
+        raise CoopgraphError([Problem(Location(shown, at), f"header is not valid YAML{column}: {why}")]) from None
     problems: list[Problem] = []
 
     def where(key: str) -> Location:
@@ -147,7 +149,10 @@ def _params(raw: Any, where: Location, problems: list[Problem]) -> dict[str, Par
         return {}
     params = {}
     for name, spec in raw.items():
-        if not isinstance(spec, dict) or spec.get("type") not in PARAM_TYPES or not _NAME.match(str(name)):
+        if not isinstance(name, str) or not _NAME.match(name):  # YAML reads `on:` as true
+            problems.append(Problem(where, f"parameter name {name!r} must be a word such as country or as_of"))
+            continue
+        if not isinstance(spec, dict) or spec.get("type") not in PARAM_TYPES:
             problems.append(Problem(where, f"parameter '{name}' needs a type, one of {', '.join(PARAM_TYPES)}"))
             continue
         default = spec.get("default")
@@ -160,20 +165,31 @@ def _params(raw: Any, where: Location, problems: list[Problem]) -> dict[str, Par
 
 def saved_queries(directory: Path | None = None) -> dict[str, SavedQuery]:
     """Every saved query by name (``queries/*.rq``; the ``checks/`` are not questions)."""
-    from coopgraph.resources import queries_dir
-
-    folder = directory or queries_dir()
+    folder = directory or _queries_dir()
     return {path.stem: read_query(path) for path in sorted(folder.glob("*.rq"))}
 
 
+def saved_names(directory: Path | None = None) -> list[str]:
+    """The names of the saved queries, without reading them."""
+    return sorted(path.stem for path in (directory or _queries_dir()).glob("*.rq"))
+
+
 def find_query(name: str, directory: Path | None = None) -> SavedQuery:
-    """A saved query by name; the error lists the names that exist."""
-    queries = saved_queries(directory)
-    if name in queries:
-        return queries[name]
-    close = [n for n in queries if name in n or n in name]
+    """A saved query by name (only its file is read); the error lists the names that exist."""
+    folder = directory or _queries_dir()
+    path = folder / f"{name}.rq"
+    if re.fullmatch(r"[\w.-]+", name) and path.is_file():
+        return read_query(path)
+    names = saved_names(folder)
+    close = [n for n in names if name in n or n in name]
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    raise CoopgraphError(f"no saved query '{name}'{hint}; saved queries: {', '.join(queries)}")
+    raise CoopgraphError(f"no saved query '{name}'{hint}; saved queries: {', '.join(names)}")
+
+
+def _queries_dir() -> Path:
+    from coopgraph.resources import queries_dir
+
+    return queries_dir()
 
 
 def bind(
@@ -196,7 +212,9 @@ def bind(
     return terms
 
 
-def to_term(param: Param, value: str, prefixes: Mapping[str, str], *, where: str = "query") -> ox.Literal | ox.NamedNode:
+def to_term(
+    param: Param, value: str, prefixes: Mapping[str, str], *, where: str = "query"
+) -> ox.Literal | ox.NamedNode:
     """One parameter value as an RDF term of the parameter's type (never as query text)."""
     import pyoxigraph as ox
 
@@ -244,12 +262,42 @@ def _expand(text: str, param: Param, prefixes: Mapping[str, str], bad: Any) -> s
         iri = prefixes[prefix] + local
     else:
         default = param.default or ""
-        prefix = default.partition(":")[0] if ":" in default and "://" not in default else None
-        if prefix is None or prefix not in prefixes:
+        namespace = default.partition(":")[0] if ":" in default and "://" not in default else None
+        if namespace is None or namespace not in prefixes:
             raise bad("a bare slug needs a prefixed default to take its namespace from")
-        iri = prefixes[prefix] + text
+        iri = prefixes[namespace] + text
     try:
         ox.NamedNode(iri)
     except ValueError as error:
         raise bad(str(error)) from None
     return iri
+
+
+def guess_params(given: Mapping[str, str], prefixes: Mapping[str, str]) -> dict[str, Param]:
+    """Types for the parameters of a query without a header, read off each value.
+
+    ``<...>``, ``https://...`` and ``country:thailand`` (a known prefix) are IRIs;
+    whole numbers, ISO dates and true/false are typed; anything else is a string.
+
+    >>> sorted((p.name, p.type) for p in guess_params({"c": "country:x", "n": "3"}, {"country": "x:"}).values())
+    [('c', 'iri'), ('n', 'integer')]
+    """
+    params = {}
+    for name, value in given.items():
+        text = value.strip()
+        if (
+            (text.startswith("<") and text.endswith(">"))
+            or re.match(r"^[a-z][a-z0-9+.-]*://\S+$", text)
+            or (re.fullmatch(r"[A-Za-z][\w.-]*:[\w./-]*", text) and text.partition(":")[0] in prefixes)
+        ):
+            kind = "iri"
+        elif re.fullmatch(r"[+-]?\d+", text):
+            kind = "integer"
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            kind = "date"
+        elif text.lower() in ("true", "false"):
+            kind = "boolean"
+        else:
+            kind = "string"
+        params[name] = Param(name, kind)
+    return params

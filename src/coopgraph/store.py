@@ -4,8 +4,9 @@
 to ``build/stores/<stamp>``), so ``query``, ``serve``, ``visualise``,
 ``export`` and ``stats`` open the graph without re-parsing anything.  A build
 writes a complete new store beside the old one and swaps the symlink with one
-atomic rename; readers that opened the old store keep reading it, and the
-store before the previous one is removed.
+atomic rename; readers that opened the old store keep reading it.  Older
+stores are removed once no process holds them: :func:`open_store` takes a
+shared lock (``stores/<stamp>.lock``) that lasts as long as the process.
 
 Named graphs: ``<GRAPH_BASE>ontology``, ``asserted``, ``inferred``; queries
 see their union as the default graph unless asked for one of them.
@@ -17,11 +18,14 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
@@ -67,27 +71,112 @@ def memory_store(parts: Parts) -> ox.Store:
 
 def write_store(parts: Parts, out_dir: Path) -> Path:
     """Write a new on-disk store and make ``out_dir/store`` point at it atomically."""
+    return _write_store(out_dir, lambda store: fill(store, parts))
+
+
+def write_ntriples_store(graphs: Mapping[str, bytes | Iterable[bytes]], out_dir: Path) -> Path:
+    """Like :func:`write_store`, from N-Triples per named graph: no rdflib Graph needed.
+
+    ``graphs`` maps "ontology" / "asserted" / "inferred" to N-Triples, as
+    bytes or as a stream of chunks (:func:`coopgraph.populate.ntriples_chunks`),
+    which Oxigraph reads as it loads: the fast path for big worlds.
+    """
+    import pyoxigraph as ox
+
+    def load(store: ox.Store) -> None:
+        for name, text in graphs.items():
+            source = text if isinstance(text, bytes) else io.BufferedReader(_ChunkReader(text), 1 << 20)
+            store.bulk_load(source, ox.RdfFormat.N_TRIPLES, to_graph=graph_node(name))
+
+    return _write_store(out_dir, load)
+
+
+class _ChunkReader(io.RawIOBase):
+    """A read-only file over an iterable of byte chunks."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._chunk = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._chunk:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._chunk = memoryview(chunk)
+        size = min(len(buffer), len(self._chunk))
+        buffer[:size] = self._chunk[:size]
+        self._chunk = self._chunk[size:]
+        return size
+
+
+def _write_store(out_dir: Path, load: Callable[[ox.Store], None]) -> Path:
     import pyoxigraph as ox
 
     stores = out_dir / STORES_DIR
     stores.mkdir(parents=True, exist_ok=True)
     target = stores / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-    store = ox.Store(str(target))
-    fill(store, parts)
-    store.flush()
-    store.optimize()
-    del store
-    link = out_dir / STORE_LINK
-    temp_link = out_dir / f".{STORE_LINK}.{os.getpid()}"
-    if temp_link.is_symlink() or temp_link.exists():
-        temp_link.unlink()
-    previous = link.resolve() if link.is_symlink() else None
-    os.symlink(Path(STORES_DIR) / target.name, temp_link)
-    os.replace(temp_link, link)
-    for old in stores.iterdir():  # keep the new store and the one readers may still hold
-        if old != target and (previous is None or old != previous):
-            shutil.rmtree(old, ignore_errors=True)
+    writing = _hold(target, create=True)  # a concurrent build must not prune a store being written
+    try:
+        store = ox.Store(str(target))
+        load(store)
+        store.flush()
+        store.optimize()
+        del store
+        link = out_dir / STORE_LINK
+        temp_link = out_dir / f".{STORE_LINK}.{os.getpid()}"
+        if temp_link.is_symlink() or temp_link.exists():
+            temp_link.unlink()
+        previous = link.resolve() if link.is_symlink() else None
+        os.symlink(Path(STORES_DIR) / target.name, temp_link)
+        os.replace(temp_link, link)
+    finally:
+        os.close(writing)
+    for old in stores.iterdir():  # keep the new store, the previous one, and any a reader holds
+        if old.suffix != LOCK_SUFFIX and old not in (target, previous):
+            _remove_unless_held(old)
     return target
+
+
+LOCK_SUFFIX = ".lock"
+_HELD: dict[Path, int] = {}
+"""Lock files (shared) of the stores this process opened, by store; held until it exits."""
+
+
+def _lock_file(store_dir: Path) -> Path:
+    return store_dir.with_name(store_dir.name + LOCK_SUFFIX)
+
+
+def _hold(store_dir: Path, *, create: bool = False) -> int:
+    """A shared lock on a store: while any process holds one, no build removes the store."""
+    import fcntl
+
+    fd = os.open(_lock_file(store_dir), os.O_RDONLY | (os.O_CREAT if create else 0), 0o644)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
+
+
+def _remove_unless_held(store_dir: Path) -> None:
+    import fcntl
+
+    try:
+        fd = os.open(_lock_file(store_dir), os.O_RDONLY)
+    except FileNotFoundError:  # a store from before locks, or its lock already gone
+        shutil.rmtree(store_dir, ignore_errors=True)
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:  # a reader still has it open: a later build removes it
+        os.close(fd)
+        return
+    try:
+        shutil.rmtree(store_dir, ignore_errors=True)
+        _lock_file(store_dir).unlink(missing_ok=True)
+    finally:
+        os.close(fd)
 
 
 def open_store(out_dir: Path) -> ox.Store:
@@ -97,8 +186,12 @@ def open_store(out_dir: Path) -> ox.Store:
     link = out_dir / STORE_LINK
     if not link.exists():
         raise CoopgraphError(f"{out_dir}/{STORE_LINK}: no built graph here; run `coopgraph build` first")
+    target = link.resolve()
+    if target not in _HELD:
+        with contextlib.suppress(FileNotFoundError):  # a store written before locks existed has none
+            _HELD[target] = _hold(target)
     try:
-        return ox.Store.read_only(str(link.resolve()))
+        return ox.Store.read_only(str(target))
     except OSError as error:
         raise CoopgraphError(f"{link}: cannot open the store ({error})") from None
 

@@ -139,7 +139,6 @@ class COOP(DefinedNamespace):
     datePrecision: URIRef
     cooperatesWith: URIRef  # derived, symmetric, country <-> country
     cooperatesThrough: URIRef  # country -> agreement that justifies cooperation (derived)
-    hasSource: URIRef  # SourceDocument-level: sub-property of prov:wasDerivedFrom
 
     # --- datatype properties ----------------------------------------------
     date: URIRef  # xsd:date | xsd:gYearMonth | xsd:gYear
@@ -155,10 +154,8 @@ class COOP(DefinedNamespace):
     theme: URIRef
     abbreviation: URIRef
     url: URIRef
-    language: URIRef
     publisherName: URIRef
     wikidata: URIRef  # the bare Wikidata id, e.g. "Q869"
-    curationNote: URIRef
 
 
 KIND_SEGMENTS: dict[str, str] = {

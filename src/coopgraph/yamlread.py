@@ -26,6 +26,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 PathKey = tuple[int | str, ...]
+_STR = "tag:yaml.org,2002:str"
 
 
 @dataclass
@@ -112,6 +113,8 @@ def _build(node: yaml.Node, path: PathKey, doc: YamlDocument, loader: yaml.SafeL
 
 
 def _scalar(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
+    if node.tag == _STR:
+        return node.value  # what the constructor would return, without its bookkeeping
     if node.tag == "tag:yaml.org,2002:timestamp":
         return node.value  # keep the text: precision matters
     return loader.construct_object(node, deep=True)

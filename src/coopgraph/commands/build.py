@@ -15,7 +15,13 @@ HELP = "build the knowledge graph from the curated data into build/"
 def configure(parser: argparse.ArgumentParser) -> None:
     add_data_option(parser)
     parser.add_argument("--out", type=Path, default=Path("build"), help="output directory (default: build)")
-    parser.add_argument("--reasoner", choices=REASONERS, default="hermit", help="OWL reasoner (default: hermit)")
+    parser.add_argument(
+        "--reasoner",
+        choices=REASONERS,
+        default="auto",
+        help="hermit or pellet (OWL, on Java), rules (SPARQL, no Java), none; "
+        "default auto: hermit for small graphs when Java is there, else rules",
+    )
     add_base_option(parser)
 
 

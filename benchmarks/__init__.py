@@ -1,0 +1,1 @@
+"""Synthetic worlds and benchmarks (not part of the package or the test suite)."""

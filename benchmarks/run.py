@@ -1,0 +1,671 @@
+"""Benchmarks: every coopgraph stage against a named baseline doing the same work, in the same run.
+
+    python benchmarks/run.py --quick                       # 1k agreements, seconds; ratios printed
+    python benchmarks/run.py --sizes 1000,10000,100000     # and writes benchmarks/RESULTS.md
+
+Each measurement runs in a fresh child process (so its peak RSS is its own)
+and prints one JSON line; the parent collects them into a table of absolute
+times, ratios to the baseline and the issue's targets.  Synthetic worlds come
+from :mod:`benchmarks.generate` and are cached under ``benchmarks/out/``.
+
+Stages and their baselines:
+
+- build (curate -> populate -> on-disk store) vs PyYAML's C loader over the
+  same files plus loading the same triples as N-Triples into pyoxigraph;
+- every saved query (coopgraph.query on the built store) vs a raw in-memory
+  ``pyoxigraph.Store`` holding the same quads, p50 over repeats;
+- Turtle export (coopgraph.export) vs pyoxigraph's Turtle serialiser;
+- inference (coopgraph's rules reasoner) vs the same rules as bare SPARQL
+  updates on pyoxigraph (and owlrl on the smallest world);
+- HTML generation and browser-ready time (benchmarks/bench_html.py);
+- `coopgraph build` on the shipped data, `coopgraph query` start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "benchmarks" / "out"
+RESULT_TAG = "@@result "
+COOP = "https://w3id.org/coopgraph/ontology#"
+SEED = 7
+
+#: target ratio (ours / baseline) per stage, from issue 7
+TARGETS = {"build": 3.0, "query": 1.5, "export": 2.0, "inference": 1.5}
+TARGET_TEXT = {
+    "build": "build <= 3x (YAML C-load + N-Triples bulk load), peak RSS < 4 GB at 100k",
+    "query": "every saved query p50 <= 1.5x raw pyoxigraph",
+    "export": "Turtle export <= 2x pyoxigraph's serialiser",
+    "inference": "inference <= 1.5x bare pyoxigraph SPARQL rules; >= 10x faster than owlrl",
+    "html": "2,000-node view drawn and interactive within 3 s in headless Chromium",
+    "everyday-build": "`coopgraph build` on the shipped data < 5 s",
+    "everyday-query": "`coopgraph query` answers on a built graph in < 1 s",
+}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# children: one measurement each, in a fresh process
+# ---------------------------------------------------------------------------------------------------------
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _emit(result: dict[str, Any]) -> None:
+    result["peak_rss_mb"] = round(_rss_mb(), 1)
+    print(RESULT_TAG + json.dumps(result), flush=True)
+
+
+def _yaml_files(world: Path) -> list[Path]:
+    from coopgraph.model import REGISTRIES
+
+    return [world / name for name in REGISTRIES if (world / name).exists()] + sorted(
+        (world / "agreements").glob("*.y*ml")
+    )
+
+
+def _ontology_ntriples() -> bytes:
+    import pyoxigraph as ox
+
+    from coopgraph.resources import ontology_file
+
+    return ox.serialize(ox.parse(path=str(ontology_file()), format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
+
+
+def child_build(world: Path, work: Path) -> None:
+    """Ours: curate -> populate (streamed N-Triples) -> the on-disk store, as the build's fast path does."""
+    import pyoxigraph as ox
+
+    from coopgraph.curate import curate
+    from coopgraph.populate import ntriples_chunks
+    from coopgraph.store import graph_node, open_store, write_ntriples_store
+
+    started = time.perf_counter()
+    curated = curate(world)
+    t_curate = time.perf_counter()
+    ontology = _ontology_ntriples()
+    write_ntriples_store({"ontology": ontology, "asserted": ntriples_chunks(curated), "inferred": b""}, work / "build")
+    t_store = time.perf_counter()
+    agreements = len(curated.agreements)
+    del curated
+    store = open_store(work / "build")
+    with (work / "data.nt").open("wb") as out:  # the same triples, for the baseline to load (after timing)
+        for name in ("ontology", "asserted"):
+            store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=graph_node(name))
+    _emit(
+        {
+            "seconds": t_store - started,
+            "curate": t_curate - started,
+            "populate_store": t_store - t_curate,
+            "triples": len(store),
+            "agreements": agreements,
+        }
+    )
+
+
+def child_build_baseline(world: Path, work: Path) -> None:
+    """Baseline: PyYAML's C loader over the same files, then bulk-load the same N-Triples into pyoxigraph."""
+    import pyoxigraph as ox
+    import yaml
+
+    files = _yaml_files(world)
+    started = time.perf_counter()
+    for path in files:
+        yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+    t_yaml = time.perf_counter()
+    target = work / "baseline-store"
+    shutil.rmtree(target, ignore_errors=True)
+    store = ox.Store(str(target))
+    store.bulk_load(path=str(work / "data.nt"), format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    t_load = time.perf_counter()
+    _emit({"seconds": t_load - started, "yaml": t_yaml - started, "load": t_load - t_yaml, "files": len(files)})
+
+
+def _pick_bindings(store: Any) -> dict[str, str]:
+    """Parameter values that exist in a synthetic world (the saved defaults name real countries)."""
+
+    def first(query: str) -> str | None:
+        for row in store.query(f"PREFIX coop: <{COOP}> {query}", use_default_graph_as_union=True):
+            return f"<{row[0].value}>"
+        return None
+
+    country = first(
+        "SELECT ?c (COUNT(?a) AS ?n) WHERE { ?a coop:hasParty ?c . ?c a coop:Country } GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT 1"
+    )
+    picked = {
+        "country": country,
+        "partner": first(
+            f"SELECT ?p (COUNT(?a) AS ?n) WHERE {{ ?a coop:hasParty {country}, ?p . ?p a coop:Country "
+            f"FILTER(?p != {country}) }} GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT 1"
+        )
+        if country
+        else None,
+        "agreement": first("SELECT ?a WHERE { ?a coop:hasSigning/coop:witness ?w ; coop:hasArea ?x } ORDER BY ?a LIMIT 1"),
+        "topic": first("SELECT ?t (COUNT(?a) AS ?n) WHERE { ?a coop:hasTopic ?t } GROUP BY ?t ORDER BY DESC(?n) ?t LIMIT 1"),
+        "bloc": first(
+            "SELECT ?b (COUNT(?m) AS ?n) WHERE { ?m coop:bloc ?b } GROUP BY ?b ORDER BY DESC(?n) ?b LIMIT 1"
+        ),
+    }
+    return {name: value for name, value in picked.items() if value}
+
+
+def child_queries(world: Path, work: Path, repeats: int, skip: frozenset[str] = frozenset()) -> None:
+    """Every saved query: coopgraph.query on the built store vs raw pyoxigraph (in memory, and on the same disk store).
+
+    One result line per query, as each finishes, so the parent can stop a
+    query that runs away (and restart this child past it).  A query slower
+    than :data:`SLOW` seconds is timed once rather than ``repeats`` times.
+    """
+    import pyoxigraph as ox
+
+    from coopgraph.query import query_prefixes, run
+    from coopgraph.queryfile import bind, saved_queries
+    from coopgraph.store import open_store
+
+    prefixes = query_prefixes()
+    ours_store = open_store(work / "build")
+    memory = ox.Store()
+    memory.bulk_load(ours_store.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
+    picked = _pick_bindings(ours_store) if (world / ".generated-world").exists() else {}
+    _emit({"bindings": picked})
+    for name, saved in sorted(saved_queries().items()):
+        if name in skip:
+            continue
+        given = {k: v for k, v in picked.items() if k in saved.params}
+        params = dict(saved.params)
+        substitutions = {ox.Variable(k): v for k, v in bind(params, given, prefixes, where=name).items()} or None
+
+        def ours(params: dict[str, Any] = params, given: dict[str, str] = given, text: str = saved.text) -> int:
+            result = run(ours_store, text, bindings=bind(params, given, prefixes), prefixes=prefixes)
+            return len(result.rows) + len(result.triples)
+
+        def raw(store: ox.Store, text: str = saved.text, subs: Any = substitutions) -> int:
+            answer = store.query(text, prefixes=prefixes, substitutions=subs, use_default_graph_as_union=True)
+            if isinstance(answer, ox.QueryBoolean):
+                return 1
+            return len([tuple(item) for item in answer])
+
+        print(f"@@start {name}", flush=True)
+        calls: dict[str, Callable[[], int]] = {
+            "ours": ours,
+            "raw_memory": lambda: raw(memory),
+            "raw_disk": lambda: raw(ours_store),
+        }
+        timings: dict[str, list[float]] = {key: [] for key in calls}
+        count = 0
+        for key, call in calls.items():  # the first run warms up, counts rows, and tells slow from fast
+            started = time.perf_counter()
+            count = call()
+            timings[key].append(time.perf_counter() - started)
+        slow = timings["ours"][0] > SLOW
+        for _ in range(0 if slow else repeats):
+            for key, call in calls.items():
+                if timings[key] and len(timings[key]) == 1:
+                    timings[key].clear()  # drop the warm-up once real repeats run
+                started = time.perf_counter()
+                call()
+                timings[key].append(time.perf_counter() - started)
+        _emit({"query": name, "rows": count, "runs": len(timings["ours"])} | {k: statistics.median(v) for k, v in timings.items()})
+
+
+SLOW = 5.0
+QUERY_LIMIT = 120.0
+"""Seconds a single saved query may run before the benchmark stops it and reports it as timed out."""
+
+
+def child_export(world: Path, work: Path, repeats: int) -> None:
+    """Turtle export of all graphs: coopgraph.export vs pyoxigraph's Turtle serialiser over the same quads."""
+    import pyoxigraph as ox
+
+    from coopgraph.export import declared_prefixes, export
+    from coopgraph.store import open_store
+
+    store = open_store(work / "build")
+    declared = declared_prefixes()
+    ours, base = [], []
+    size = 0
+    for _ in range(repeats):
+        started = time.perf_counter()
+        size = len(export(store, "turtle"))
+        ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        ox.serialize((quad.triple for quad in store), format=ox.RdfFormat.TURTLE, prefixes=declared)
+        base.append(time.perf_counter() - started)
+    _emit({"seconds": statistics.median(ours), "baseline": statistics.median(base), "bytes": size})
+    del world
+
+
+def child_inference(world: Path, work: Path, repeats: int) -> None:
+    """coopgraph's rules reasoner vs the same rules as bare SPARQL updates on a pyoxigraph store."""
+    from benchmarks.bench_reason import inference  # each reasoner in its own process, HermiT/owlrl on small worlds
+
+    _emit(inference(world, hermit_max=300, owlrl_max=300))
+    del work, repeats
+
+
+def child_startup(world: Path, work: Path, repeats: int) -> None:
+    """Wall time of `coopgraph query` answering on the built store, vs a bare interpreter importing pyoxigraph."""
+    exe = Path(sys.executable).with_name("coopgraph")
+    ask = "ASK { ?s ?p ?o }"
+
+    def wall(argv: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True, cwd=work)
+        return time.perf_counter() - started
+
+    query = [str(exe), "query", ask, "--out", str(work / "build"), "--format", "csv"]
+    bare = [sys.executable, "-c", "import pyoxigraph"]
+    ours = statistics.median(wall(query) for _ in range(repeats))
+    base = statistics.median(wall(bare) for _ in range(repeats))
+    trace = subprocess.run(
+        [sys.executable, "-X", "importtime", str(exe), "query", ask, "--out", str(work / "build"), "--format", "csv"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+    ).stderr
+    heavy = sorted(_import_times(trace), key=lambda item: -item[1])[:6]
+    _emit({"seconds": ours, "baseline": base, "heaviest_imports": heavy})
+    del world
+
+
+def _import_times(trace: str) -> Iterator[tuple[str, float]]:
+    """Top-level (cumulative) import times from ``python -X importtime``, in seconds."""
+    for line in trace.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, cumulative, name = (part.strip() for part in line.removeprefix("import time:").split("|"))
+        if not name.startswith(" ") and cumulative.isdigit() and "." not in name.strip():
+            yield name.strip(), int(cumulative) / 1e6
+
+
+def child_everyday_build(world: Path, work: Path, repeats: int) -> None:
+    """`coopgraph build` on the shipped data, wall time (reasoner start included)."""
+    exe = Path(sys.executable).with_name("coopgraph")
+    times = []
+    for _ in range(repeats):
+        out = work / "shipped-build"
+        started = time.perf_counter()
+        done = subprocess.run([str(exe), "build", "--data", str(ROOT / "data"), "--out", str(out)], capture_output=True, text=True)
+        times.append(time.perf_counter() - started)
+        if done.returncode != 0:
+            _emit({"error": (done.stderr.strip().splitlines() or ["failed"])[-1]})
+            return
+    _emit({"seconds": statistics.median(times)})
+    del world
+
+
+CHILDREN: dict[str, Callable[..., None]] = {
+    "build": child_build,
+    "build-baseline": child_build_baseline,
+    "queries": child_queries,
+    "export": child_export,
+    "inference": child_inference,
+    "startup": child_startup,
+    "everyday-build": child_everyday_build,
+}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the parent: worlds, children, report
+# ---------------------------------------------------------------------------------------------------------
+def world_for(n: int, seed: int = SEED) -> tuple[Path, float | None]:
+    """The cached synthetic world of ``n`` agreements (generated when missing or stale), and generation time."""
+    from benchmarks.generate import MARKER, generate
+
+    stamp = hashlib.sha256((ROOT / "benchmarks" / "generate.py").read_bytes()).hexdigest()[:12]
+    target = OUT / f"world-{n}"
+    marker = target / MARKER
+    want = f"n={n} seed={seed} generator={stamp}\n"
+    if marker.exists() and marker.read_text(encoding="utf-8") == want:
+        return target, None
+    started = time.perf_counter()
+    generate(n, target, seed=seed)
+    marker.write_text(want, encoding="utf-8")
+    return target, time.perf_counter() - started
+
+
+def spawn(name: str, world: Path, work: Path, repeats: int = 1) -> dict[str, Any]:
+    """Run one child; its result, or the error it died with (printed, never hidden)."""
+    argv = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--world", str(world), "--work", str(work)]
+    argv += ["--repeats", str(repeats)]
+    done = subprocess.run(argv, capture_output=True, text=True)
+    for line in done.stdout.splitlines():
+        if line.startswith(RESULT_TAG):
+            result: dict[str, Any] = json.loads(line[len(RESULT_TAG) :])
+            return result
+    tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-6:])
+    print(f"[bench] {name} crashed (exit {done.returncode}):\n{tail}", file=sys.stderr)
+    return {"error": tail.splitlines()[-1] if tail else f"exit {done.returncode}"}
+
+
+def spawn_queries(world: Path, work: Path, repeats: int, limit: float) -> dict[str, Any]:
+    """The queries child, stopped and restarted past any query that runs longer than ``limit`` seconds."""
+    import queue
+    import threading
+
+    done: dict[str, Any] = {}
+    bindings: dict[str, str] = {}
+    while True:
+        argv = [sys.executable, str(Path(__file__).resolve()), "--child", "queries", "--world", str(world)]
+        argv += ["--work", str(work), "--repeats", str(repeats), "--skip", ",".join(sorted(done))]
+        child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        lines: queue.Queue[str | None] = queue.Queue()
+        assert child.stdout is not None
+        stdout = child.stdout
+
+        def pump(stream: Any = stdout, sink: queue.Queue[str | None] = lines) -> None:
+            for line in stream:
+                sink.put(line)
+            sink.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        running: str | None = None
+        timed_out = False
+        while True:
+            try:
+                line = lines.get(timeout=limit if running else 600)
+            except queue.Empty:
+                timed_out = True
+                break
+            if line is None:
+                break
+            if line.startswith("@@start "):
+                running = line.split(" ", 1)[1].strip()
+            elif line.startswith(RESULT_TAG):
+                result = json.loads(line[len(RESULT_TAG) :])
+                if "query" in result:
+                    done[result.pop("query")] = result
+                    running = None
+                else:
+                    bindings = result.get("bindings", bindings)
+        if timed_out and running:
+            child.kill()
+            child.wait()
+            log(f"query {running} ran past {limit:.0f} s: stopped")
+            done[running] = {"timeout": limit}
+            continue
+        child.wait()
+        if child.returncode != 0:
+            assert child.stderr is not None
+            tail = child.stderr.read().strip().splitlines()[-6:]
+            print(f"[bench] queries crashed (exit {child.returncode}):\n" + "\n".join(tail), file=sys.stderr)
+            return {"queries": done, "bindings": bindings, "error": tail[-1] if tail else "crashed"}
+        return {"queries": done, "bindings": bindings}
+
+
+def bench_size(n: int, *, repeats: int, quick: bool) -> dict[str, Any]:
+    world, generated = world_for(n)
+    results: dict[str, Any] = {"n": n, "generated_seconds": generated}
+    with tempfile.TemporaryDirectory(prefix=f"coopgraph-bench-{n}-") as tmp:
+        work = Path(tmp)
+        for name in ("build", "build-baseline", "queries", "export", "inference", "startup"):
+            if name != "build" and "error" in results.get("build", {}):
+                results[name] = {"error": "no build"}
+                continue
+            log(f"{n}: {name}")
+            if name == "queries":
+                results[name] = spawn_queries(world, work, 3 if quick else repeats, 20.0 if quick else QUERY_LIMIT)
+                continue
+            results[name] = spawn(name, world, work, repeats=(3 if quick else repeats) if name != "export" else (1 if quick else 3))
+    return results
+
+
+def bench_html(quick: bool) -> dict[str, Any]:
+    script = ROOT / "benchmarks" / "bench_html.py"
+    if not script.exists():
+        return {"missing": "benchmarks/bench_html.py does not exist yet"}
+    argv = [sys.executable, str(script), "--json"] + (["--quick"] if quick else [])
+    done = subprocess.run(argv, capture_output=True, text=True)
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith("{"):
+            parsed: dict[str, Any] = json.loads(line)
+            return parsed
+    return {"error": "\n".join(done.stderr.strip().splitlines()[-4:]) or f"exit {done.returncode}", "output": done.stdout[-2000:]}
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------------------- report
+def fmt_s(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 0.01:
+        return f"{seconds * 1000:.2f} ms"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    return f"{seconds:.2f} s"
+
+
+def ratio(ours: float | None, base: float | None) -> str:
+    if not ours or not base:
+        return "-"
+    return f"{ours / base:.2f}×"
+
+
+def verdict(value: float | None, limit: float) -> str:
+    if value is None:
+        return "not measured"
+    return "met" if value <= limit else f"missed by {value / limit:.2f}× ({value:.2f}× vs ≤ {limit:g}×)"
+
+
+def report(all_results: list[dict[str, Any]], extras: dict[str, Any]) -> str:
+    out: list[str] = []
+    for res in all_results:
+        n = res["n"]
+        out.append(f"\n### {n:,} agreements\n")
+        if res.get("generated_seconds"):
+            out.append(f"World generated in {fmt_s(res['generated_seconds'])} (benchmarks/generate.py, seed {SEED}).\n")
+        out.append("| stage | coopgraph | baseline | ratio | peak RSS (coopgraph / baseline) |")
+        out.append("|---|---:|---:|---:|---:|")
+        build, base = res.get("build", {}), res.get("build-baseline", {})
+        if "seconds" in build and "seconds" in base:
+            out.append(
+                f"| build: curate → populate → store ({build['triples']:,} triples) | {fmt_s(build['seconds'])} | "
+                f"{fmt_s(base['seconds'])} | {ratio(build['seconds'], base['seconds'])} | "
+                f"{build['peak_rss_mb']:.0f} MB / {base['peak_rss_mb']:.0f} MB |"
+            )
+            out.append(
+                f"| … curate (YAML read + check) vs C-loader parse | {fmt_s(build['curate'])} | {fmt_s(base['yaml'])} | "
+                f"{ratio(build['curate'], base['yaml'])} | |"
+            )
+            out.append(
+                f"| … populate → store (streamed) vs N-Triples bulk load | {fmt_s(build['populate_store'])} | "
+                f"{fmt_s(base['load'])} | {ratio(build['populate_store'], base['load'])} | |"
+            )
+        else:
+            out.append(f"| build | {build.get('error', '-')} | {base.get('error', '-')} | | |")
+        export = res.get("export", {})
+        if "seconds" in export:
+            out.append(
+                f"| Turtle export ({export['bytes'] / 1e6:.1f} MB) | {fmt_s(export['seconds'])} | "
+                f"{fmt_s(export['baseline'])} | {ratio(export['seconds'], export['baseline'])} | {export['peak_rss_mb']:.0f} MB |"
+            )
+        else:
+            out.append(f"| Turtle export | {export.get('error') or export.get('missing', '-')} | | | |")
+        inference = res.get("inference", {})
+        if "seconds" in inference:
+            out.append(
+                f"| inference (rules) | {fmt_s(inference['seconds'])} | {fmt_s(inference['baseline'])} | "
+                f"{ratio(inference['seconds'], inference['baseline'])} | {inference['peak_rss_mb']:.0f} MB |"
+            )
+        else:
+            out.append(f"| inference | {inference.get('error') or inference.get('missing', '-')} | | | |")
+        startup = res.get("startup", {})
+        if "seconds" in startup:
+            out.append(
+                f"| `coopgraph query` start to answer vs `python -c 'import pyoxigraph'` | {fmt_s(startup['seconds'])} | "
+                f"{fmt_s(startup['baseline'])} | {ratio(startup['seconds'], startup['baseline'])} | |"
+            )
+        queries = res.get("queries", {}).get("queries", {})
+        if queries:
+            out.append("\n| saved query | rows | coopgraph p50 | raw pyoxigraph p50 (memory) | ratio | raw, same disk store |")
+            out.append("|---|---:|---:|---:|---:|---:|")
+            for name, q in sorted(queries.items()):
+                if "timeout" in q:
+                    out.append(f"| {name} | - | stopped after {q['timeout']:.0f} s | - | - | - |")
+                    continue
+                out.append(
+                    f"| {name} | {q['rows']} | {fmt_s(q['ours'])} | {fmt_s(q['raw_memory'])} | "
+                    f"{ratio(q['ours'], q['raw_memory'])} | {fmt_s(q['raw_disk'])} |"
+                )
+        elif "queries" in res:
+            out.append(f"\nqueries: {res['queries'].get('error', '-')}")
+    if extras:
+        out.append("\n### Everyday use and the HTML view\n")
+        everyday = extras.get("everyday-build", {})
+        out.append(f"- `coopgraph build` on the shipped data: {fmt_s(everyday.get('seconds')) if 'seconds' in everyday else everyday.get('error', '-')}")
+        html = extras.get("html", {})
+        out.append(f"- HTML view: {json.dumps(html, ensure_ascii=False) if html else '-'}")
+    return "\n".join(out)
+
+
+def targets(all_results: list[dict[str, Any]], extras: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each target of the issue with its verdict at the largest size measured."""
+    if not all_results:
+        return []
+    res = max(all_results, key=lambda r: r["n"])
+    rows = []
+    build, base = res.get("build", {}), res.get("build-baseline", {})
+    if "seconds" in build and "seconds" in base:
+        value = build["seconds"] / base["seconds"]
+        rss = build["peak_rss_mb"]
+        rows.append(
+            (f"{TARGET_TEXT['build']} (at {res['n']:,})", f"{verdict(value, TARGETS['build'])}; peak RSS {rss / 1024:.2f} GB")
+        )
+    queries = res.get("queries", {}).get("queries", {})
+    if queries:
+        timed = {k: q["ours"] / q["raw_memory"] for k, q in queries.items() if "ours" in q}
+        stopped = sorted(k for k, q in queries.items() if "timeout" in q)
+        if timed:
+            worst_name = max(timed, key=lambda k: timed[k])
+            text = f"{verdict(timed[worst_name], TARGETS['query'])} (worst ratio: {worst_name})"
+            if stopped:
+                text += f"; not measured, stopped after {QUERY_LIMIT:.0f} s: {', '.join(stopped)}"
+            rows.append((TARGET_TEXT["query"], text))
+    export = res.get("export", {})
+    if "seconds" in export:
+        rows.append((TARGET_TEXT["export"], verdict(export["seconds"] / export["baseline"], TARGETS["export"])))
+    inference = res.get("inference", {})
+    rows.append(
+        (
+            TARGET_TEXT["inference"],
+            verdict(inference["seconds"] / inference["baseline"], TARGETS["inference"])
+            if "seconds" in inference
+            else inference.get("missing") or inference.get("error", "not measured"),
+        )
+    )
+    startup = res.get("startup", {})
+    if "seconds" in startup:
+        rows.append((TARGET_TEXT["everyday-query"], ("met" if startup["seconds"] < 1 else "missed") + f" ({fmt_s(startup['seconds'])})"))
+    everyday = extras.get("everyday-build", {})
+    if everyday:
+        seconds = everyday.get("seconds")
+        rows.append(
+            (
+                TARGET_TEXT["everyday-build"],
+                (("met" if seconds < 5 else "missed") + f" ({fmt_s(seconds)})") if seconds else everyday.get("error", "-"),
+            )
+        )
+    return rows
+
+
+def machine() -> list[str]:
+    import pydantic
+    import pyoxigraph
+    import rdflib
+    import yaml
+
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        platform.processor(),
+    )
+    memory = next(
+        (int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")),
+        0,
+    )
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    return [
+        f"- date: {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}",
+        f"- machine: {cpu}, {os.cpu_count()} cores, {memory} GB RAM, {platform.system()} {platform.release()}",
+        f"- load average at start: {os.getloadavg()[0]:.1f} (other jobs share these cores; ratios come from one run)",
+        f"- Python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}, "
+        f"PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__}), pydantic {pydantic.VERSION}",
+        f"- coopgraph at commit {commit or '?'} (with the working tree's changes)",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1k agreements, a few seconds; print ratios, write nothing")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="agreement counts (default: 1000,10000,100000)")
+    parser.add_argument("--repeats", type=int, default=7, help="repeats for p50 timings (default 7)")
+    parser.add_argument("--write", type=Path, default=None, help="results file (default: benchmarks/RESULTS.md; none with --quick)")
+    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    parser.add_argument("--world", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--skip", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child == "queries":
+        child_queries(args.world, args.work, args.repeats, frozenset(filter(None, args.skip.split(","))))
+        return 0
+    if args.child:
+        CHILDREN[args.child](args.world, args.work, *([args.repeats] if args.child not in ("build", "build-baseline") else []))
+        return 0
+    started = time.perf_counter()
+    header = machine()
+    sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    all_results = [bench_size(n, repeats=args.repeats, quick=args.quick) for n in sizes]
+    extras: dict[str, Any] = {}
+    if not args.quick:
+        with tempfile.TemporaryDirectory(prefix="coopgraph-bench-everyday-") as tmp:
+            log("everyday: coopgraph build on the shipped data")
+            extras["everyday-build"] = spawn("everyday-build", ROOT / "data", Path(tmp), repeats=3)
+        log("HTML view")
+        extras["html"] = bench_html(quick=False)
+    body = report(all_results, extras)
+    verdicts = targets(all_results, extras)
+    lines = ["## Targets (largest size measured)", "", "| target | result |", "|---|---|"]
+    lines += [f"| {what} | {result} |" for what, result in verdicts]
+    print("\n".join(header) + "\n" + body + "\n\n" + "\n".join(lines))
+    print(f"\n[bench] done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    target = args.write or (None if args.quick else ROOT / "benchmarks" / "RESULTS.md")
+    if target:
+        notes = (ROOT / "benchmarks" / "NOTES.md").read_text(encoding="utf-8") if (ROOT / "benchmarks" / "NOTES.md").exists() else ""
+        command = "python benchmarks/run.py --sizes " + ",".join(str(n) for n in sizes)
+        target.write_text(
+            "# Benchmark results\n\n"
+            f"Produced by `{command}` (rerun it to refresh this file).\n\n"
+            + "\n".join(header)
+            + "\n\n"
+            + "\n".join(lines)
+            + "\n\n## Measurements\n"
+            + body
+            + ("\n\n" + notes if notes else "")
+            + "\n",
+            encoding="utf-8",
+        )
+        log(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""The shipped data: every seed fact and every RECORDS.md agreement answers SPARQL over build/coopgraph.ttl.
+
+The graph is built once from data/ and queried with pyoxigraph (not rdflib), so
+these tests also prove the Turtle reads the same elsewhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from coopgraph.cli import main
+
+from .conftest import SHIPPED
+
+PREFIXES = """
+PREFIX coop: <https://w3id.org/coopgraph/ontology#>
+PREFIX id: <https://w3id.org/coopgraph/id/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+ASEAN_CHINA = "asean-china-communications-digital-technology-2024"
+MDES_KOMINFO = "mdes-kominfo-ict-digitalization-2024"
+SEED = "https://www.thaigov.go.th/news/contents/details/78348"
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    out = tmp_path_factory.mktemp("shipped")
+    assert main(["build", "--data", str(SHIPPED), "--out", str(out), "--reasoner", "none"]) == 0
+    store = ox.Store()
+    store.bulk_load(path=str(Path(out) / "coopgraph.ttl"), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def rows(store: ox.Store, query: str) -> list[tuple[str, ...]]:
+    return sorted(tuple(str(term.value) if term is not None else "" for term in row) for row in store.query(PREFIXES + query))
+
+
+def ask(store: ox.Store, query: str) -> bool:
+    return bool(store.query(PREFIXES + "ASK {" + query + "}"))
+
+
+# ---------------------------------------------------------------- the seed press release
+def test_seed_asean_china_mou(graph: ox.Store) -> None:
+    a = f"id:agreement\\/{ASEAN_CHINA}".replace("\\/", "/")
+    assert ask(graph, f"""<https://w3id.org/coopgraph/id/agreement/{ASEAN_CHINA}> a coop:MemorandumOfUnderstanding ;
+        rdfs:label ?en, ?th ; coop:term "P5Y"^^xsd:duration ;
+        coop:hasParty <https://w3id.org/coopgraph/id/organization/asean>, <https://w3id.org/coopgraph/id/country/china> ;
+        prov:wasDerivedFrom/coop:url "{SEED}"^^xsd:anyURI .
+        FILTER(lang(?en) = "en" && STRSTARTS(?en, "Memorandum of Understanding between the Association of Southeast Asian Nations"))
+        FILTER(lang(?th) = "th" && STRSTARTS(?th, "บันทึกความเข้าใจระหว่างสมาคมประชาชาติแห่งเอเชียตะวันออกเฉียงใต้และสาธารณรัฐประชาชนจีน"))""")
+    assert a
+    # the parties' Thai names as the release gives them
+    assert rows(graph, f"""SELECT ?th WHERE {{ <https://w3id.org/coopgraph/id/agreement/{ASEAN_CHINA}> coop:hasParty ?p .
+        ?p rdfs:label ?th FILTER(lang(?th) = "th") }}""") == [("สมาคมประชาชาติแห่งเอเชียตะวันออกเฉียงใต้",), ("สาธารณรัฐประชาชนจีน",)]
+
+
+def test_seed_signing_date_place_meeting_signatory(graph: ox.Store) -> None:
+    found = rows(graph, f"""SELECT ?date ?place ?meeting_th ?signer_th ?post_th WHERE {{
+        <https://w3id.org/coopgraph/id/agreement/{ASEAN_CHINA}> coop:hasSigning ?s .
+        ?s coop:date ?date ; coop:place/rdfs:label ?place ; coop:duringMeeting/rdfs:label ?meeting_th ;
+           coop:hasSignature ?sig . ?sig coop:signatory/rdfs:label ?signer_th ; coop:inCapacityOf/rdfs:label ?post_th ;
+           coop:onBehalfOf <https://w3id.org/coopgraph/id/organization/asean> .
+        FILTER(lang(?place) = "en" && lang(?meeting_th) = "th" && lang(?signer_th) = "th" && lang(?post_th) = "th") }}""")
+    assert found == [(
+        "2024-02-02", "Singapore", "การประชุมรัฐมนตรีอาเซียนด้านดิจิทัลและสาธารณรัฐประชาชนจีน",
+        "ประเสริฐ จันทรรวงทอง", "รัฐมนตรีว่าการกระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม",
+    )]
+
+
+def test_seed_seven_numbered_areas_with_thai_names(graph: ox.Store) -> None:
+    found = rows(graph, f"""SELECT ?n ?th WHERE {{ <https://w3id.org/coopgraph/id/agreement/{ASEAN_CHINA}> coop:hasArea ?a .
+        ?a coop:areaNumber ?n ; rdfs:label ?th FILTER(lang(?th) = "th") }}""")
+    assert [n for n, _ in found] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert ("4", "ด้านความมั่นคงปลอดภัยทางดิจิทัล") in found
+
+
+def test_seed_emerging_technology_items_are_narrower_topics(graph: ox.Store) -> None:
+    found = rows(graph, f"""SELECT ?en WHERE {{ <https://w3id.org/coopgraph/id/agreement/{ASEAN_CHINA}> coop:hasArea ?a .
+        ?a coop:areaNumber 3 ; coop:areaTopic ?t . ?t skos:broader+ ?e . ?e skos:prefLabel "Emerging technologies"@en .
+        ?t skos:prefLabel ?en FILTER(lang(?en) = "en") }}""")
+    labels = {en.lower() for (en,) in found}
+    for item in ("5g use cases", "artificial intelligence", "cloud computing", "big data", "smart cities", "future networks"):
+        assert item in labels
+
+
+def test_seed_itu_mention(graph: ox.Store) -> None:
+    assert ask(graph, f"""<https://w3id.org/coopgraph/id/agreement/{ASEAN_CHINA}> coop:hasArea ?a .
+        ?a coop:areaNumber 6 ; coop:mentions ?itu . ?itu owl:sameAs <http://www.wikidata.org/entity/Q376150>""")
+
+
+def test_seed_thailand_indonesia_mou(graph: ox.Store) -> None:
+    a = f"<https://w3id.org/coopgraph/id/agreement/{MDES_KOMINFO}>"
+    parties = rows(graph, f"""SELECT ?th WHERE {{ {a} coop:hasParty ?p . ?p rdfs:label ?th FILTER(lang(?th) = "th") }}""")
+    assert parties == [("กระทรวงการสื่อสารและสารสนเทศแห่งอินโดนีเซีย",), ("กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม",)]
+    signers = rows(graph, f"""SELECT ?signer ?post ?witness WHERE {{ {a} coop:hasSigning ?s .
+        ?s coop:date "2024-02-02"^^xsd:date ; coop:witness/rdfs:label ?witness ; coop:hasSignature ?sig .
+        ?sig coop:signatory/rdfs:label ?signer ; coop:inCapacityOf/rdfs:label ?post .
+        FILTER(lang(?signer) = "th" && lang(?post) = "th" && lang(?witness) = "th") }}""")
+    assert signers == [("วิศิษฏ์ วิศิษฏ์สรอรรถ", "ปลัดกระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม", "ประเสริฐ จันทรรวงทอง")]
+    assert ask(graph, f"{a} coop:hasSigning/coop:hasSignature ?sig . ?sig coop:certainty coop:Unknown ; "
+               "coop:onBehalfOf <https://w3id.org/coopgraph/id/organization/kominfo> FILTER NOT EXISTS { ?sig coop:signatory ?x }")
+    areas = rows(graph, f"""SELECT ?en ?th WHERE {{ {a} coop:hasArea ?x . ?x rdfs:label ?en, ?th
+        FILTER(lang(?en) = "en" && lang(?th) = "th") }}""")
+    assert len(areas) == 7 and ("Anti-online scamming", "การป้องกันปัญหาการหลอกลวงผ่านสื่อออนไลน์") in areas
+
+
+def test_seed_people_have_thai_and_english_names_and_variants(graph: ox.Store) -> None:
+    assert ask(graph, """<https://w3id.org/coopgraph/id/person/prasert-jantararuangtong> rdfs:label "Prasert Jantararuangtong"@en,
+        "ประเสริฐ จันทรรวงทอง"@th ; skos:altLabel "Prasert Chantararuangthong"@en""")
+    assert ask(graph, """<https://w3id.org/coopgraph/id/person/wisit-wisitsora-at> skos:altLabel
+        "ศาสตราจารย์พิเศษวิศิษฏ์ วิศิษฏ์สรอรรถ"@th""")
+
+
+# ---------------------------------------------------------------- RECORDS.md
+RECORDS = [
+    # agreement id, signing or status date, its datatype, one of its source URLs
+    ("mdes-china-nda-digital-economy-2023", "2023-10-18", "date", "adslthailand.com/post/15586"),
+    ("mdes-lao-mtc-postal-telecom-ict-digital-2022", "2022-11-07", "date", "bangkokpost.com/business/2432310"),
+    ("mdes-huawei-government-cloud-2022", "2022-02-25", "date", "nationthailand.com/tech/40012772"),
+    ("mdes-cambodia-mptc-call-centre-hybrid-scam-2022", "2022-07-05", "date", "77kaoded.com/news/lakana/2307907"),
+    ("mdes-meity-digital-technologies-2025", "2025-04-03", "date", "theshillongtimes.com"),
+    ("thailand-microsoft-digital-first-ai-2023", "2023-11-16", "date", "nationthailand.com/business/corporate/40032915"),
+    ("mdes-google-strategic-collaboration-2023", "2023", "gYear", "nationthailand.com/news/policy/40043311"),
+    ("ministerial-declaration-digital-cooperation-common-future-2022", "2022-11-10", "date", "nationthailand.com/thailand/general/40021921"),
+    ("bangkok-digital-declaration-2025", "2025-01-17", "date", "usasean.org"),
+    ("kominfo-timor-leste-mtc-communications-informatics-2024", "2024-01-26", "date", "bnnbreaking.com"),
+    ("komdigi-bmdv-digital-cooperation-2024", "2024-11", "gYearMonth", "habanusantara.net"),
+    ("komdigi-uk-digital-partnership-2025", "2025-01-21", "date", "topik.id"),
+    ("saudi-mcit-singapore-mci-digital-economy-moc-2022", "2022-09", "gYearMonth", "zawya.com"),
+]
+
+
+@pytest.mark.parametrize(("agreement", "date", "datatype", "url"), RECORDS, ids=[r[0] for r in RECORDS])
+def test_records_agreement_with_date_precision_and_source(
+    graph: ox.Store, agreement: str, date: str, datatype: str, url: str
+) -> None:
+    a = f"<https://w3id.org/coopgraph/id/agreement/{agreement}>"
+    assert ask(graph, f"""{a} a/rdfs:subClassOf* coop:Agreement ; rdfs:label ?en ; prov:wasDerivedFrom/coop:url ?u .
+        {{ {a} coop:hasSigning/coop:date ?d }} UNION {{ {a} coop:hasStatusChange/coop:date ?d }}
+        FILTER(lang(?en) = "en" && CONTAINS(STR(?u), "{url}") && ?d = "{date}"^^xsd:{datatype})""")
+
+
+def test_records_unknown_signatories_stay_unknown(graph: ox.Store) -> None:
+    unknown = rows(graph, """SELECT DISTINCT ?a WHERE { ?a coop:hasSigning/coop:hasSignature ?sig .
+        ?sig coop:certainty coop:Unknown FILTER NOT EXISTS { ?sig coop:signatory ?p } }""")
+    names = {a.rsplit("/", 1)[-1] for (a,) in unknown}
+    assert {"mdes-china-nda-digital-economy-2023", "mdes-meity-digital-technologies-2025", MDES_KOMINFO} <= names
+
+
+def test_records_cambodia_signing_only_planned(graph: ox.Store) -> None:
+    a = "<https://w3id.org/coopgraph/id/agreement/mdes-cambodia-mptc-call-centre-hybrid-scam-2022>"
+    assert ask(graph, f'{a} coop:hasStatusChange [ coop:status coop:Planned ; coop:date "2022-07-11"^^xsd:date ]')
+    assert not ask(graph, f"{a} coop:hasSigning ?s")
+
+
+def test_records_lao_term_and_automatic_renewal_and_thai_names(graph: ox.Store) -> None:
+    a = "<https://w3id.org/coopgraph/id/agreement/mdes-lao-mtc-postal-telecom-ict-digital-2022>"
+    assert ask(graph, f"""{a} coop:term "P5Y"^^xsd:duration ; coop:renewalTerm "P3Y"^^xsd:duration ;
+        coop:automaticRenewal true ; coop:hasStatusChange [ coop:status coop:CabinetApproved ; coop:date "2022-10-25"^^xsd:date ] ;
+        coop:hasSigning/coop:hasSignature/coop:signatory/rdfs:label "ชัยวุฒิ ธนาคมานุสรณ์"@th""")
+
+
+def test_records_asean_membership_with_dates(graph: ox.Store) -> None:
+    found = dict(rows(graph, """SELECT ?country ?start WHERE { ?m a coop:BlocMembership ;
+        coop:bloc <https://w3id.org/coopgraph/id/organization/asean> ; coop:member ?c ; coop:startDate ?start ;
+        prov:wasDerivedFrom ?src . ?c coop:wikidata ?country }"""))
+    assert len(found) == 11
+    assert found["Q869"] == "1967-08-08" and found["Q921"] == "1984-01-08" and found["Q574"] == "2025-10-26"
+
+
+def test_records_kominfo_renamed_komdigi(graph: ox.Store) -> None:
+    assert ask(graph, """<https://w3id.org/coopgraph/id/organization/kominfo> coop:renamedTo <https://w3id.org/coopgraph/id/organization/komdigi> .
+        ?c coop:originalOrganization <https://w3id.org/coopgraph/id/organization/kominfo> ;
+           coop:resultingOrganization <https://w3id.org/coopgraph/id/organization/komdigi> ; coop:date "2024-10"^^xsd:gYearMonth ;
+           prov:wasDerivedFrom ?src""")
+
+
+def test_wikidata_links_only_those_listed(graph: ox.Store) -> None:
+    listed = {"Q869", "Q252", "Q148", "Q334", "Q7768", "Q376150", "Q17", "Q884", "Q668", "Q145", "Q30", "Q851",
+              "Q819", "Q424", "Q881", "Q833", "Q836", "Q928", "Q921", "Q574", "Q458", "Q183"}
+    linked = {iri.rsplit("/", 1)[-1] for (iri,) in rows(graph, "SELECT ?w WHERE { ?x owl:sameAs ?w }")}
+    assert linked and linked <= listed
+
+
+def test_every_fact_node_has_a_source(graph: ox.Store) -> None:
+    missing = rows(graph, """SELECT ?n WHERE {
+        VALUES ?kind { coop:Signing coop:Tenure coop:BlocMembership coop:StatusChange coop:OrganizationChange }
+        { ?n a ?kind } UNION { ?n a/rdfs:subClassOf* coop:Agreement }
+        FILTER NOT EXISTS { ?n prov:wasDerivedFrom ?s } }""")
+    assert missing == []
