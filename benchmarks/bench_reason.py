@@ -154,20 +154,33 @@ def owlrl_closure(ontology_nt: bytes, asserted: bytes) -> int:
 
 
 def _inputs(world: Path) -> tuple[Any, bytes, bytes, int]:
-    """The ontology (rdflib and N-Triples), the asserted N-Triples of a world, and its agreement count."""
+    """The ontology (rdflib and N-Triples), the asserted N-Triples of a world, and its agreement count.
+
+    The asserted N-Triples are cached beside the world (``<world>.asserted.nt``), keyed by the
+    world's generator marker, since curating 100k agreements takes many minutes.
+    """
     import pyoxigraph as ox
 
-    from coopgraph.curate import curate
     from coopgraph.dataset import read_ontology
-    from coopgraph.populate import ntriples
     from coopgraph.resources import ontology_file
 
-    curated = curate(world)
-    asserted, _ = ntriples(curated)
+    marker = world / ".generated-world"
+    stamp = marker.read_text(encoding="utf-8") if marker.exists() else "hand-made"
+    cache, cache_stamp = world.with_name(world.name + ".asserted.nt"), world.with_name(world.name + ".asserted.stamp")
+    if cache.exists() and cache_stamp.exists() and cache_stamp.read_text(encoding="utf-8") == stamp:
+        asserted = cache.read_bytes()
+    else:
+        from coopgraph.curate import curate
+        from coopgraph.populate import ntriples
+
+        asserted, _ = ntriples(curate(world))
+        cache.write_bytes(asserted)
+        cache_stamp.write_text(stamp, encoding="utf-8")
     ontology_nt = ox.serialize(
         ox.parse(path=str(ontology_file()), format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES
     )
-    return read_ontology(), ontology_nt, asserted, len(curated.agreements)
+    n = sum(1 for _ in (world / "agreements").glob("*.yaml"))
+    return read_ontology(), ontology_nt, asserted, n
 
 
 RUNS: dict[str, Callable[[Any, bytes, bytes], int]] = {

@@ -68,7 +68,9 @@ def _rss_mb() -> float:
 
 
 def _emit(result: dict[str, Any]) -> None:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     result["peak_rss_mb"] = round(_rss_mb(), 1)
+    result["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 2)  # all threads, since the child started
     print(RESULT_TAG + json.dumps(result), flush=True)
 
 

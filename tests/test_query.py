@@ -417,3 +417,13 @@ def test_the_reasoners_edges_agree_with_the_asserted_rule(
     assert through[AGREEMENT + "asean-china-communications-digital-technology-2024"] == "yes"
     declaration = AGREEMENT + "ministerial-declaration-digital-cooperation-common-future-2022"
     assert through[declaration] == "no"  # Thailand its only party: no second country to cooperate with
+
+
+def test_describe_gives_the_entity_as_turtle(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+    code, out, err = cli(
+        capsys, "query", "DESCRIBE ?c WHERE { ?c a coop:Country }", "-p", "c=country:china", "--out", str(shipped_build)
+    )
+    assert code == 0, err
+    graph = Graph().parse(data=out, format="turtle")
+    assert set(graph.subjects()) == {URIRef(COUNTRY + "china")}
+    assert (URIRef(COUNTRY + "china"), COOP.wikidata, None) in graph

@@ -8,10 +8,11 @@ import threading
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from coopgraph.curate import curate
 from coopgraph.dataset import Parts, new_graph
-from coopgraph.populate import ntriples, populate
+from coopgraph.populate import ntriples, ntriples_chunks, populate
 from coopgraph.store import STORE_LINK, STORES_DIR, open_store, write_ntriples_store, write_store
 
 from .conftest import TINY
@@ -103,3 +104,14 @@ def test_readers_never_see_a_half_built_store(tiny_copy: Path, tmp_path: Path) -
         thread.join(timeout=60)
     assert not errors
     assert seen and set(seen) <= {len(big.asserted), len(small.asserted)}
+
+
+def test_a_streamed_world_loads_in_batches_to_the_same_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    world = curate(TINY)
+    whole, _ = ntriples(world)
+    monkeypatch.setattr("coopgraph.store.LOAD_BATCH", 1000)  # many bulk loads, each of whole lines
+    write_ntriples_store({"asserted": ntriples_chunks(world, lines=7)}, tmp_path / "build")
+    streamed = open_store(tmp_path / "build")
+    expected = ox.Store()
+    expected.bulk_load(whole, ox.RdfFormat.N_TRIPLES)
+    assert {str(q.triple) for q in streamed} == {str(q.triple) for q in expected}

@@ -62,27 +62,40 @@ def _latest(var: str) -> str:
     return _day(var, year="-12-31", month="-31")
 
 
-TAKES_PART_RULE = f"""PREFIX coop: <{COOP._NS}>
+_PARTIES = """{ SELECT DISTINCT ?agreement ?party WHERE {
+      { ?agreement coop:hasParty ?party } UNION { ?party coop:partyTo ?agreement } } }"""
+
+TAKES_PART_RULES = (
+    f"""PREFIX coop: <{COOP._NS}>
 INSERT {{ GRAPH <{TAKES_PART}> {{ ?country <{TAKES_PART}> ?agreement }} }}
 WHERE {{
+  {_PARTIES}
   {{ # (1) the country is a party
-    ?agreement coop:hasParty|^coop:partyTo ?country . ?country a coop:Country .
+    ?party a coop:Country . BIND(?party AS ?country)
   }} UNION {{ # (2) a government body serving it is a party
-    ?agreement coop:hasParty|^coop:partyTo ?body . ?body coop:serves ?country .
-  }} UNION {{ # (3) a bloc it belonged to when the agreement was made is a party
-    ?agreement coop:hasParty|^coop:partyTo ?bloc .
-    ?membership coop:bloc ?bloc ; coop:member|^coop:hasMembership ?country ; coop:startDate ?start .
-    OPTIONAL {{ ?membership coop:endDate ?end }}
-    {{ ?agreement coop:hasSigning|^coop:signingOf ?signing . ?signing coop:date ?made . }}
-    UNION {{ ?agreement coop:hasStatusChange ?change . ?change coop:status ?status ; coop:date ?made .
-             FILTER(?status IN (coop:Signed, coop:Adopted)) }}
-    UNION {{ ?agreement coop:adoptedAt/coop:startDate ?made . }}
-    BIND(STR(?start) AS ?s) BIND(STR(?made) AS ?m) BIND(STR(?end) AS ?e)
-    FILTER({_latest("?s")} <= {_earliest("?m")})
-    FILTER(!BOUND(?end) || {_earliest("?e")} > {_latest("?m")})
+    ?party coop:serves ?country .
   }}
-}}"""
-"""Which country takes part in which agreement, by the three ways above."""
+}}""",
+    f"""PREFIX coop: <{COOP._NS}>
+INSERT {{ GRAPH <{TAKES_PART}> {{ ?country <{TAKES_PART}> ?agreement }} }}
+WHERE {{ # (3) a bloc it belonged to when the agreement was made is a party
+  {{ SELECT DISTINCT ?agreement ?m WHERE {{ # the dates the agreement was made
+      {{ ?agreement coop:hasSigning ?signing . ?signing coop:date ?made . }}
+      UNION {{ ?signing coop:signingOf ?agreement . ?signing coop:date ?made . }}
+      UNION {{ ?agreement coop:hasStatusChange ?change . ?change coop:status ?status ; coop:date ?made .
+               FILTER(?status IN (coop:Signed, coop:Adopted)) }}
+      UNION {{ ?agreement coop:adoptedAt ?meeting . ?meeting coop:startDate ?made . }}
+      BIND(STR(?made) AS ?m) }} }}
+  {_PARTIES}
+  ?membership coop:bloc ?party ; coop:startDate ?start .
+  {{ ?membership coop:member ?country }} UNION {{ ?country coop:hasMembership ?membership }}
+  OPTIONAL {{ ?membership coop:endDate ?end }}
+  BIND(STR(?start) AS ?s) BIND(STR(?end) AS ?e)
+  FILTER({_latest("?s")} <= {_earliest("?m")})
+  FILTER(!BOUND(?end) || {_earliest("?e")} > {_latest("?m")})
+}}""",
+)
+"""Which country takes part in which agreement, by the three ways above (two updates: each joins well)."""
 
 COOPERATION = f"""PREFIX coop: <{COOP._NS}>
 CONSTRUCT {{ ?a coop:cooperatesWith ?b . ?a coop:cooperatesThrough ?agreement . }}
@@ -95,7 +108,8 @@ WHERE {{
 
 def cooperation(store: ox.Store) -> list[ox.Triple]:
     """The derived cooperation triples, from the facts in the store's default graph."""
-    store.update(TAKES_PART_RULE)
+    for rule in TAKES_PART_RULES:
+        store.update(rule)
     try:
         return list(store.query(COOPERATION))  # type: ignore[arg-type]
     finally:

@@ -14,38 +14,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset as RdfDataset
 from rdflib import BNode, Graph, Namespace
+from rdflib import Dataset as RdfDataset
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, FOAF
 
+from coopgraph.iris import prefix_iris
 from coopgraph.resources import ontology_file
-from coopgraph.vocab import COOP, DCAT, DEFAULT_BASE, ORG, PROV, SCHEMA, VOID, WD, graph_iri
+from coopgraph.vocab import DEFAULT_BASE, graph_iri
 
 GRAPH_NAMES = ("ontology", "asserted", "inferred")
 
 
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, Namespace]:
-    """The prefixes every output declares, ours and the standards we reuse."""
-    ours = {kind: Namespace(f"{base}{kind}/") for kind in ("agreement", "country", "organization", "person", "topic")}
-    return {
-        "coop": Namespace(str(COOP._NS)),
-        "id": Namespace(base),
-        **{k: v for k, v in ours.items()},
-        "dcat": DCAT,
-        "dcterms": Namespace(str(DCTERMS)),
-        "foaf": Namespace(str(FOAF)),
-        "org": ORG,
-        "owl": Namespace(str(OWL)),
-        "prov": PROV,
-        "rdf": Namespace(str(RDF)),
-        "rdfs": Namespace(str(RDFS)),
-        "schema": SCHEMA,
-        "skos": Namespace(str(SKOS)),
-        "void": VOID,
-        "wd": WD,
-        "xsd": Namespace(str(XSD)),
-    }
+    """The prefixes every output declares, ours and the standards we reuse (text in :mod:`coopgraph.iris`)."""
+    return {name: Namespace(iri) for name, iri in prefix_iris(base).items()}
 
 
 def new_graph(base: str = DEFAULT_BASE) -> Graph:

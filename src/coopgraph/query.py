@@ -2,8 +2,9 @@
 
 Parameters are RDF terms.  Embedded, they are handed to Oxigraph as
 ``substitutions`` (SEP-0007: the variable *is* the term); remotely, where the
-protocol has no bindings, they travel as a ``VALUES`` block of serialised
-terms at the head of the outermost ``WHERE`` group.  Either way a value is
+protocol has no bindings, they travel as ``VALUES`` blocks of serialised
+terms opening the groups they reach (the outermost ``WHERE`` group, and each
+sub-SELECT that projects them, as substitution does).  Either way a value is
 never pasted into the query text, so quotes or braces in it cannot change the
 query.  Oxigraph substitutes only variables a SELECT projects, so saved
 queries project their parameters; the CLI drops bound columns from output.
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from coopgraph.errors import CoopgraphError
-from coopgraph.vocab import GRAPH_BASE
+from coopgraph.iris import GRAPH_BASE
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -69,11 +70,10 @@ def query_prefixes(base: str | None = None) -> dict[str, str]:
     >>> query_prefixes()["post"]
     'https://w3id.org/coopgraph/id/post/'
     """
-    from coopgraph.dataset import prefixes
-    from coopgraph.vocab import DEFAULT_BASE, KIND_SEGMENTS
+    from coopgraph.iris import DEFAULT_BASE, KIND_SEGMENTS, prefix_iris
 
     base = base or DEFAULT_BASE
-    found = {name: str(namespace) for name, namespace in prefixes(base).items()}
+    found = prefix_iris(base)
     for kind, segment in KIND_SEGMENTS.items():
         found.setdefault(kind, f"{base}{segment}/")
     return dict(sorted(found.items()))
@@ -112,10 +112,13 @@ def execute(
     import pyoxigraph as ox
 
     options: dict[str, Any] = graph_options(graph)
-    if default_graphs:
-        options = {"default_graph": [ox.NamedNode(iri) for iri in default_graphs]}
-    if named_graphs is not None:
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+    try:
+        if default_graphs:
+            options = {"default_graph": [ox.NamedNode(iri) for iri in default_graphs]}
+        if named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+    except ValueError as error:
+        raise CoopgraphError(f"{source}: a graph name is not an IRI ({error})") from None
     substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
     try:
         return store.query(text, prefixes=dict(prefixes or {}), substitutions=substitutions or None, **options)
@@ -400,6 +403,16 @@ _TOKEN = re.compile(
 )
 
 
+@dataclass
+class _Projection:
+    """The projection of a SELECT being read: its parenthesis level and the variables it names."""
+
+    level: int
+    names: set[str] = field(default_factory=set)
+    star: bool = False
+    after_as: bool = False
+
+
 def _binding_points(text: str) -> list[tuple[int, frozenset[str] | None]]:
     """Offsets of the ``{`` opening each WHERE group parameters reach, with the variables each takes.
 
@@ -410,26 +423,24 @@ def _binding_points(text: str) -> list[tuple[int, frozenset[str] | None]]:
     depth = parens = 0
     form = None
     after_where = False
-    projecting: dict[str, object] | None = None  # the SELECT whose projection is being read
+    projecting: _Projection | None = None
     for token in _TOKEN.finditer(text):
         word = token.group()
         upper = word.upper()
         if upper == "SELECT":
-            projecting = {"level": parens, "vars": set(), "star": False, "after_as": False}
+            projecting = _Projection(parens)
             form = form or "SELECT"
             continue
         if projecting is not None:
-            level = projecting["level"]
-            if word == "*" and parens == level:
-                projecting["star"] = True
+            if word == "*" and parens == projecting.level:
+                projecting.star = True
             elif upper == "AS":
-                projecting["after_as"] = True
-            elif word[0] in "?$" and len(word) > 1 and (parens == level or projecting["after_as"]):
-                projecting["vars"].add(word[1:])  # type: ignore[attr-defined]
-                projecting["after_as"] = False
-            elif word == "{" and parens == level:
-                reach = None if projecting["star"] else frozenset(projecting["vars"])  # type: ignore[arg-type]
-                points.append((token.start(), reach))
+                projecting.after_as = True
+            elif word[0] in "?$" and len(word) > 1 and (parens == projecting.level or projecting.after_as):
+                projecting.names.add(word[1:])
+                projecting.after_as = False
+            elif word == "{" and parens == projecting.level:
+                points.append((token.start(), None if projecting.star else frozenset(projecting.names)))
                 projecting = None
                 depth += 1
                 continue

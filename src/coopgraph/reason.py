@@ -12,10 +12,10 @@ them):
   ontology and run to a fixpoint on Oxigraph (:mod:`coopgraph.rules`); seconds
   where HermiT takes minutes.
 
-Both add the derived cooperation edges (:func:`coopgraph.rules.cooperation`:
-they depend on dates, which OWL cannot compare), and both explain a
-contradiction by the YAML record behind it (:func:`coopgraph.rules.contradictions`),
-since HermiT says only "inconsistent".
+Both add the derived cooperation edges (:mod:`coopgraph.cooperation`: they
+depend on dates, which OWL cannot compare), and both explain a contradiction
+by the YAML record behind it (:mod:`coopgraph.contradictions`), since HermiT
+says only "inconsistent".
 
 ``auto`` (the default of ``coopgraph build``) picks HermiT when Java is there
 and the asserted graph has at most :data:`HERMIT_LIMIT` triples, the rules
@@ -48,8 +48,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("coopgraph")
 
 OWL_REASONERS = ("hermit", "pellet")
-HERMIT_LIMIT = 20_000
-"""Asserted triples up to which ``auto`` uses HermiT (≈ 4 s on the shipped 2,300; minutes at 300k)."""
+HERMIT_LIMIT = 5_000
+"""Asserted triples up to which ``auto`` uses HermiT.  Measured CPU time: HermiT ≈ 5 s on the shipped
+2,300 triples, ≈ 30 s on 14,000 (100 synthetic agreements), ≈ 150 s on 44,000; the rules take
+0.2, 0.4 and 1.2 s (``benchmarks/bench_reason.py``)."""
 
 JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 """A short-lived JVM starts faster with the quick compiler only: HermiT on the shipped data in half the time."""
@@ -104,9 +106,7 @@ def reason(
     return graph
 
 
-def reason_ntriples(
-    ontology: Graph, asserted: bytes, *, origins: Mapping[Any, Location] | None = None
-) -> bytes:
+def reason_ntriples(ontology: Graph, asserted: bytes, *, origins: Mapping[Any, Location] | None = None) -> bytes:
     """The rules path on N-Triples, for big worlds: no rdflib Graph of the data is ever built.
 
     Same inferences and the same contradiction errors as ``reason(..., reasoner="rules")``;
@@ -123,7 +123,7 @@ def reason_ntriples(
     rules.load(store, ontology)
     rules.infer_store(store, axioms)
     _raise_contradictions(store, axioms, origins or {})
-    lines = sorted(f"<{s}> <{p}> <{o}> .\n" for s, p, o in rules.inferred_triples(store, nodes, axioms))
+    lines = sorted({f"<{s}> <{p}> <{o}> .\n" for s, p, o in rules.inferred_triples(store, nodes, axioms)})
     return "".join(lines).encode("utf-8")
 
 
@@ -176,7 +176,7 @@ def _reasoner_input(ontology: Graph, asserted: Graph, derived: list[Any]) -> byt
     text), properties the ontology does not declare, and ``owl:sameAs`` links
     to Wikidata (merging individuals makes HermiT 1.4's property-value
     classification crash, and two records sharing an identifier are reported
-    by :func:`coopgraph.rules.contradictions`).  Literals of datatypes outside
+    by :mod:`coopgraph.contradictions`).  Literals of datatypes outside
     the OWL 2 datatype map (dates, durations) become strings, so functional
     date properties still clash on two different dates.
     """

@@ -18,7 +18,6 @@ import json
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
 
 from coopgraph.query import Result
 
@@ -131,6 +130,8 @@ def write_json(result: Result, prefixes: Mapping[str, str]) -> bytes:
 
 
 def write_xml(result: Result, prefixes: Mapping[str, str]) -> bytes:
+    from xml.sax.saxutils import quoteattr  # imports urllib.request: 0.1 s of start-up otherwise
+
     out = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
     if result.kind == "ask":
         out += ["<head/>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
@@ -149,6 +150,8 @@ def write_xml(result: Result, prefixes: Mapping[str, str]) -> bytes:
 
 
 def _xml_term(term: Term) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
     described = json_term(term)
     value = escape(described["value"])
     if described["type"] == "uri":

@@ -121,8 +121,8 @@ def infer_store(store: ox.Store, axioms: Axioms) -> None:
     """Derive into a store holding ontology and asserted data: cooperation, then the rules to a fixpoint."""
     import pyoxigraph as ox
 
-    derived = cooperation(store)
     inferred = ox.NamedNode(INFERRED)
+    derived = [t for t in cooperation(store) if ox.Quad(t.subject, t.predicate, t.object) not in store]
     store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in derived])
     store.extend([ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derived])
     close(store, axioms)

@@ -14,16 +14,18 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-ONTOLOGY_IRI = "https://w3id.org/coopgraph/ontology"
-DEFAULT_BASE = "https://w3id.org/coopgraph/id/"
-GRAPH_BASE = "https://w3id.org/coopgraph/graph/"
+# the text of every IRI lives in coopgraph.iris (no rdflib there, so `coopgraph query` starts fast)
+from coopgraph.iris import DEFAULT_BASE, GRAPH_BASE, KIND_SEGMENTS, ONTOLOGY_IRI, STANDARD
 
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-SCHEMA = Namespace("https://schema.org/")
-WD = Namespace("http://www.wikidata.org/entity/")
-VOID = Namespace("http://rdfs.org/ns/void#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
+__all__ = ["COOP", "DCAT", "DEFAULT_BASE", "GRAPH_BASE", "KIND_SEGMENTS", "ONTOLOGY_IRI", "ORG", "PROV", "SCHEMA"]
+__all__ += ["VOID", "WD", "graph_iri", "individual"]
+
+ORG = Namespace(STANDARD["org"])
+PROV = Namespace(STANDARD["prov"])
+SCHEMA = Namespace(STANDARD["schema"])
+WD = Namespace(STANDARD["wd"])
+VOID = Namespace(STANDARD["void"])
+DCAT = Namespace(STANDARD["dcat"])
 
 
 class COOP(DefinedNamespace):
@@ -158,24 +160,6 @@ class COOP(DefinedNamespace):
     wikidata: URIRef  # the bare Wikidata id, e.g. "Q869"
 
 
-KIND_SEGMENTS: dict[str, str] = {
-    "country": "country",
-    "organization": "organization",
-    "person": "person",
-    "place": "place",
-    "post": "post",
-    "tenure": "tenure",
-    "membership": "membership",
-    "change": "change",
-    "agreement": "agreement",
-    "area": "area",
-    "status-change": "status-change",
-    "signing": "signing",
-    "signature": "signature",
-    "meeting": "meeting",
-    "topic": "topic",
-    "source": "source",
-}
 
 
 def individual(kind: str, slug: str, *, base: str = DEFAULT_BASE) -> URIRef:
