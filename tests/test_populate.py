@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from coopgraph.curate import curate
+from coopgraph.errors import CoopgraphError
 from coopgraph.populate import ntriples, populate
 from coopgraph.vocab import COOP, PROV, individual
 
@@ -93,3 +95,8 @@ def test_ntriples_is_the_same_graph_as_populate(tiny_copy: Path) -> None:
     store = ox.Store()
     store.bulk_load(nt, ox.RdfFormat.N_TRIPLES)
     assert len(store) == len(graph)
+
+
+def test_ntriples_refuses_a_base_that_is_not_an_iri() -> None:
+    with pytest.raises(CoopgraphError, match="not an absolute IRI"):
+        ntriples(curate(TINY), base="https://example.org/a base/")

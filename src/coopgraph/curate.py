@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from coopgraph import model as m
 from coopgraph.errors import CoopgraphError, Location, Problem, display_path
+from coopgraph.perf import without_gc
 from coopgraph.yamlread import PathKey, YamlDocument, read_yaml
 
 R = TypeVar("R", bound=m.Record)
@@ -81,6 +82,7 @@ _TABLE_OF: dict[type[m.Record], str] = {
 }
 
 
+@without_gc  # millions of objects, no garbage: the collector's passes cost a third of the time
 def curate(data_dir: Path) -> World:
     """Read and check every file under ``data_dir``; raise one error listing all problems."""
     if not data_dir.is_dir():

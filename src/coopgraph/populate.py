@@ -11,6 +11,7 @@ parent's, so the output has no blank nodes and is stable.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -22,7 +23,8 @@ from coopgraph import model as m
 from coopgraph import vocab
 from coopgraph.curate import World
 from coopgraph.dates import PartialDate, parse_date
-from coopgraph.errors import Location
+from coopgraph.errors import CoopgraphError, Location
+from coopgraph.perf import without_gc
 from coopgraph.vocab import DEFAULT_BASE, WD, individual
 
 Triple = tuple[Node, Node, Node]
@@ -95,6 +97,7 @@ def asserted_graph(world: World, *, base: str = DEFAULT_BASE) -> Graph:
     return populate(world, base=base)[0]
 
 
+@without_gc
 def populate(world: World, *, base: str = DEFAULT_BASE) -> tuple[Graph, dict[URIRef, Location]]:
     """The asserted graph, and for each node minted the place its record was written.
 
@@ -432,6 +435,7 @@ class _NTerm(str):
     """A literal already written as N-Triples (``"text"@en``, ``"5"^^<...#integer>``)."""
 
 
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
@@ -444,6 +448,8 @@ class _NTriplesMinter(_Minter):
     """
 
     def __init__(self, world: World, base: str, *, trace: bool) -> None:
+        if not _ABSOLUTE_IRI.match(base):  # no rdflib URIRef checks the text here
+            raise CoopgraphError(f"--base-iri {base!r} is not an absolute IRI (like https://example.org/id/)")
         super().__init__(world, base)
         self.trace = trace
         self._typed: dict[tuple[str, str], _NTerm] = {}

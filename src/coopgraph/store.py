@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from coopgraph.errors import CoopgraphError
 from coopgraph.iris import GRAPH_BASE
+from coopgraph.perf import without_gc
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -71,21 +72,26 @@ def write_store(parts: Parts, out_dir: Path) -> Path:
     return _write_store(out_dir, lambda store: fill(store, parts))
 
 
-def write_ntriples_store(graphs: Mapping[str, bytes | Iterable[bytes]], out_dir: Path) -> Path:
+@without_gc  # a stream is generated as it loads: the collector would walk the world again and again
+def write_ntriples_store(
+    graphs: Mapping[str, bytes | Iterable[bytes]], out_dir: Path, *, lenient: bool = False
+) -> Path:
     """Like :func:`write_store`, from N-Triples per named graph: no rdflib Graph needed.
 
     ``graphs`` maps "ontology" / "asserted" / "inferred" to N-Triples, as
     bytes or as a stream of chunks (:func:`coopgraph.populate.ntriples_chunks`):
     the fast path for big worlds.  A stream is loaded :data:`LOAD_BATCH` bytes
     at a time: Oxigraph's bulk loader holds about 1.5 GB for 5M triples in one
-    call, and a few hundred MB per batch (for 20% more time).
+    call, and a few hundred MB per batch (for 20% more time).  ``lenient`` skips
+    Oxigraph's IRI validation (a fifth of the load time): only for text that
+    coopgraph wrote itself from checked data (:func:`coopgraph.populate.ntriples_chunks`).
     """
     import pyoxigraph as ox
 
     def load(store: ox.Store) -> None:
         for name, text in graphs.items():
             for batch in [text] if isinstance(text, bytes) else _batches(text, LOAD_BATCH):
-                store.bulk_load(batch, ox.RdfFormat.N_TRIPLES, to_graph=graph_node(name))
+                store.bulk_load(batch, ox.RdfFormat.N_TRIPLES, to_graph=graph_node(name), lenient=lenient)
 
     return _write_store(out_dir, load)
 
