@@ -506,7 +506,7 @@ class _World:
         signatories = []
         for party in parties:
             person, post = self.post_held(party, day, signing["date"])
-            if person is None or rng.random() < 0.1:
+            if person is None or post is None or rng.random() < 0.1:
                 signatories.append({"person": "unknown", "for": party})
             else:
                 signatories.append({"person": person, "post": post, "for": party})

@@ -1,6 +1,6 @@
 """Benchmarks: every coopgraph stage against a named baseline doing the same work, in the same run.
 
-    python benchmarks/run.py --quick                       # 1k agreements, seconds; ratios printed
+    python benchmarks/run.py --quick                       # 1k agreements, about a minute; ratios printed
     python benchmarks/run.py --sizes 1000,10000,100000     # and writes benchmarks/RESULTS.md
 
 Each measurement runs in a fresh child process (so its peak RSS is its own)
@@ -36,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +92,9 @@ def _ontology_ntriples() -> bytes:
 
     from coopgraph.resources import ontology_file
 
-    return ox.serialize(ox.parse(path=str(ontology_file()), format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
+    text = ox.serialize(ox.parse(path=str(ontology_file()), format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
+    assert text is not None  # no output file given: the bytes come back
+    return text
 
 
 def child_build(world: Path, work: Path) -> None:
@@ -104,7 +106,11 @@ def child_build(world: Path, work: Path) -> None:
     started, cpu = time.perf_counter(), _cpu()
     curated = curate(world)
     t_curate = time.perf_counter()
-    graphs = {"ontology": _ontology_ntriples(), "asserted": ntriples_chunks(curated), "inferred": b""}
+    graphs: dict[str, bytes | Iterable[bytes]] = {
+        "ontology": _ontology_ntriples(),
+        "asserted": ntriples_chunks(curated),
+        "inferred": b"",
+    }
     write_ntriples_store(graphs, work / "build", lenient=True)
     t_store = time.perf_counter()
     _emit(
@@ -234,10 +240,10 @@ def child_queries(world: Path, work: Path, repeats: int, skip: frozenset[str] = 
             count = call()
             timings[key].append(time.perf_counter() - started)
         slow = timings["ours"][0] > SLOW
+        if not slow:  # the warm-up runs only count when the query is too slow to repeat
+            timings = {key: [] for key in calls}
         for _ in range(0 if slow else repeats):
             for key, call in calls.items():
-                if timings[key] and len(timings[key]) == 1:
-                    timings[key].clear()  # drop the warm-up once real repeats run
                 started = time.perf_counter()
                 call()
                 timings[key].append(time.perf_counter() - started)
@@ -250,7 +256,7 @@ def child_queries(world: Path, work: Path, repeats: int, skip: frozenset[str] = 
 SLOW = 5.0
 QUERY_LIMIT = 120.0
 """Seconds a single saved query may run before the benchmark stops it and reports it as timed out."""
-QUICK_QUERY_LIMIT = 5.0
+QUICK_QUERY_LIMIT = 3.0
 
 
 def child_export(world: Path, work: Path, repeats: int) -> None:
@@ -456,7 +462,7 @@ def bench_size(n: int, *, repeats: int, quick: bool, skip_queries: set[str]) -> 
             log(f"{n:,} agreements: {name}")
             if name == "queries":
                 limit = QUICK_QUERY_LIMIT if quick else QUERY_LIMIT
-                results[name] = spawn_queries(world, work, 3 if quick else repeats, limit, skip_queries)
+                results[name] = spawn_queries(world, work, 1 if quick else repeats, limit, skip_queries)
             elif name == "export":
                 results[name] = spawn(name, world, work, repeats=1 if quick else 3)
             else:
@@ -716,7 +722,7 @@ def machine() -> list[str]:
     return [
         f"- date: {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}",
         f"- machine: {cpu}, {os.cpu_count()} cores, {memory} GB RAM, {platform.system()} {platform.release()}",
-        f"- load average at start: {os.getloadavg()[0]:.1f} (other jobs share these cores; ratios come from one run)",
+        f"- load average at the start: {os.getloadavg()[0]:.1f} (other jobs share these 2 cores: compare within a run)",
         f"- Python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}, "
         f"PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__}), pydantic {pydantic.VERSION}",
         f"- coopgraph at commit {commit or '?'} (with the working tree's changes)",
@@ -726,7 +732,7 @@ def machine() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--quick", action="store_true", help="1k agreements, a few seconds; print ratios, write nothing"
+        "--quick", action="store_true", help="1k agreements, about a minute; print ratios, write nothing"
     )
     parser.add_argument("--sizes", default="1000,10000,100000", help="agreement counts (default: 1000,10000,100000)")
     parser.add_argument("--repeats", type=int, default=7, help="repeats for p50 timings (default 7)")
@@ -737,6 +743,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--world", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--skip", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--from-json", type=Path, help="render RESULTS.md again from a saved run (last-run.json)")
     args = parser.parse_args(argv)
     if args.child == "queries":
         child_queries(args.world, args.work, args.repeats, frozenset(filter(None, args.skip.split(","))))
@@ -746,6 +753,9 @@ def main(argv: list[str] | None = None) -> int:
             args.world, args.work, *([args.repeats] if args.child not in ("build", "build-baseline") else [])
         )
         return 0
+    if args.from_json:  # render again from a saved run (e.g. after editing WHY)
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        return finish(saved["header"], saved["sizes"], saved["results"], saved["extras"], args.write, quick=False)
     started = time.perf_counter()
     header = machine()
     sizes = [1000] if args.quick else [int(size) for size in args.sizes.split(",")]
@@ -763,18 +773,37 @@ def main(argv: list[str] | None = None) -> int:
             extras["everyday-build-rules"] = spawn("everyday-build-rules", ROOT / "data", Path(tmp), repeats=3)
         log("HTML view")
         extras["html"] = bench_html()
+    took = fmt_s(time.perf_counter() - started)
+    header.append(f"- load average at the end: {os.getloadavg()[0]:.1f}; the whole run took {took}")
+    if not args.quick:
+        OUT.mkdir(parents=True, exist_ok=True)
+        saved = {"header": header, "sizes": sizes, "results": all_results, "extras": extras}
+        (OUT / "last-run.json").write_text(json.dumps(saved, indent=1, ensure_ascii=False), encoding="utf-8")
+    return finish(header, sizes, all_results, extras, args.write, quick=args.quick)
+
+
+def finish(
+    header: list[str],
+    sizes: list[int],
+    all_results: list[dict[str, Any]],
+    extras: dict[str, Any],
+    write: Path | None,
+    *,
+    quick: bool,
+) -> int:
+    """Print the report, write RESULTS.md (unless quick), and exit 1 when a stage crashed."""
     body = report(all_results, extras)
     verdicts = targets(all_results, extras)
     lines = ["## Targets", "", "| target | result |", "|---|---|"]
     lines += [f"| {what} | {result} |" for what, result in verdicts]
     print("\n".join(header) + "\n" + body + "\n\n" + "\n".join(lines))
-    print(f"\n[bench] done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    target = args.write or (None if args.quick else ROOT / "benchmarks" / "RESULTS.md")
+    target = write or (None if quick else ROOT / "benchmarks" / "RESULTS.md")
     if target:
         command = "python benchmarks/run.py --sizes " + ",".join(str(n) for n in sizes)
         target.write_text(
             "# Benchmark results\n\n"
-            f"Produced by `{command}` (rerun it to refresh this file; about an hour at 100k).\n\n"
+            f"Produced by `{command}` (rerun it to refresh this file; about an hour with 100k). "
+            "The raw numbers are kept in `benchmarks/out/last-run.json`; `--from-json` renders them again.\n\n"
             + "\n".join(header)
             + "\n\n"
             + "\n".join(lines)

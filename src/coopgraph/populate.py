@@ -11,6 +11,7 @@ parent's, so the output has no blank nodes and is stable.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -28,6 +29,7 @@ from coopgraph.perf import without_gc
 from coopgraph.vocab import DEFAULT_BASE, WD, individual
 
 Triple = tuple[Node, Node, Node]
+_parse_date = functools.lru_cache(maxsize=None)(parse_date)  # a world repeats its dates
 
 
 class _Terms:
@@ -137,8 +139,10 @@ def ntriples_chunks(world: World, *, base: str = DEFAULT_BASE, lines: int = 20_0
 
 def _chunks(minter: _NTriplesMinter, lines: int = 20_000) -> Iterator[bytes]:
     batch: list[str] = []
+    append = batch.append
     for s, p, o in minter.triples():
-        batch.append(f"<{s}> <{p}> {o if type(o) is _NTerm else f'<{o}>'} .\n")
+        obj: object = o  # a literal as N-Triples text (_NTerm), or an IRI's text
+        append(f"<{s}> <{p}> {obj} .\n" if type(obj) is _NTerm else f"<{s}> <{p}> <{obj}> .\n")
         if len(batch) >= lines:
             yield "".join(batch).encode("utf-8")
             batch.clear()
@@ -222,7 +226,7 @@ class _Minter:
     def date(self, node: URIRef, prop: URIRef, text: str | None, *, precision: bool = False) -> Iterator[Triple]:
         if text is None or text == "unknown":
             return
-        date = parse_date(text)
+        date = _parse_date(text)
         yield node, prop, self.lit(date.text, datatype=DATATYPES[date.precision])
         if precision:
             yield node, COOP.datePrecision, PRECISIONS[date.precision]
@@ -435,6 +439,8 @@ class _NTerm(str):
     """A literal already written as N-Triples (``"text"@en``, ``"5"^^<...#integer>``)."""
 
 
+#: datatypes whose text rdflib keeps as given (a date checked by coopgraph.dates, a URL): no rdflib round trip
+_VERBATIM = frozenset({XSD.date, XSD.gYearMonth, XSD.gYear, XSD.anyURI})
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
@@ -453,18 +459,28 @@ class _NTriplesMinter(_Minter):
         super().__init__(world, base)
         self.trace = trace
         self._typed: dict[tuple[str, str], _NTerm] = {}
+        self._iris: dict[str, URIRef] = {}  # id -> IRI text: ids recur (parties, people, sources)
         self._kinds = {kind: f"{base}{segment}/" for kind, segment in vocab.KIND_SEGMENTS.items()}
 
     def sub(self, kind: str, slug: str, *at: int | str) -> URIRef:
         return super().sub(kind, slug, *at) if self.trace else self.mint(kind, slug)
 
+    def iri(self, ident: str) -> URIRef:
+        known = self._iris.get(ident)
+        if known is None:
+            known = self._iris[ident] = super().iri(ident)
+        return known
+
     def mint(self, kind: str, slug: str) -> URIRef:
         return self._kinds[kind] + slug  # type: ignore[return-value]  # text stands in for the IRI
 
     def lit(self, value: object, *, lang: str | None = None, datatype: URIRef | None = None) -> Node:
-        if datatype is None and isinstance(value, str):
-            quoted = '"' + value.translate(_NT_ESCAPES) + '"'
-            return _NTerm(f"{quoted}@{lang}" if lang else quoted)  # type: ignore[return-value]
+        if type(value) is str and (datatype is None or datatype in _VERBATIM):
+            if '"' in value or "\\" in value or "\n" in value or "\r" in value:
+                value = value.translate(_NT_ESCAPES)
+            if datatype is not None:
+                return _NTerm(f'"{value}"^^<{datatype}>')  # type: ignore[return-value]
+            return _NTerm(f'"{value}"@{lang}' if lang else f'"{value}"')  # type: ignore[return-value]
         key = (str(value) if not isinstance(value, bool) else repr(value), str(datatype))
         term = self._typed.get(key)
         if term is None:
