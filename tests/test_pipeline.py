@@ -48,6 +48,21 @@ def test_trig_has_the_three_named_graphs(tmp_path: Path) -> None:
     assert sum(len(g) for g in dataset.graphs()) >= len(union)
 
 
+def test_the_store_holds_the_same_named_graphs_as_the_trig(tmp_path: Path) -> None:
+    """The on-disk store is a copy of the build's graphs, graph by graph (not flattened into one)."""
+    assert main(["build", "--data", str(TINY), "--out", str(tmp_path), "--reasoner", "rules"]) == 0
+    written = ox.Store()
+    written.bulk_load(path=str(tmp_path / "coopgraph.trig"), format=ox.RdfFormat.TRIG)
+    stored = ox.Store.read_only(str((tmp_path / "store").resolve()))
+
+    def per_graph(store: ox.Store) -> dict[str, int]:
+        return {str(g): sum(1 for _ in store.quads_for_pattern(None, None, None, g)) for g in store.named_graphs()}
+
+    assert per_graph(stored) == per_graph(written)
+    assert set(per_graph(stored)) == {f"<https://w3id.org/coopgraph/graph/{n}>" for n in ("ontology", "asserted", "inferred")}
+    assert not list(stored.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
 def test_failed_build_leaves_previous_outputs(tmp_path: Path, tiny_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "build"
     assert _build(tiny_copy, out) == 0

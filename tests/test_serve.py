@@ -305,3 +305,23 @@ def test_serve_without_a_build_is_a_clear_error(tmp_path: Path, capsys: pytest.C
 
     assert main(["serve", "--out", str(tmp_path), "--port", "0"]) == 1
     assert "no built graph here; run `coopgraph build` first" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", ["memory", "disk", "auto"])
+def test_workers_answer_from_memory_or_disk_alike(shipped_build: Path, where: str) -> None:
+    """A worker's in-memory copy keeps every quad in its named graph; the disk choice is the build's store."""
+    import pyoxigraph as ox
+
+    from coopgraph.serve import worker_store
+
+    path = str((shipped_build / "store").resolve())
+    store = worker_store(path, where)
+    disk = ox.Store.read_only(path)
+    assert sorted(map(str, store.named_graphs())) == sorted(map(str, disk.named_graphs()))
+
+    def quads(of: ox.Store) -> set[ox.Quad]:  # blank nodes (the ontology's) get new ids in a copy
+        return {q for q in of if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+
+    assert len(store) == len(disk) and quads(store) == quads(disk)
+    with pytest.raises(RuntimeError, match="read-write"):  # the build's store is read-only; the copy is the worker's own
+        worker_store(path, "disk").update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")

@@ -115,7 +115,7 @@ def curate(data_dir: Path) -> World:
         docs[shown] = (doc, records)
         table: dict[str, Any] = getattr(world, _TABLE_OF[model])
         for record, rpath in records:
-            ident: str = getattr(record, "id")
+            ident: str = record.id
             here = doc.location((*rpath, "id"))
             if ident in world.origins:
                 problems.append(Problem(here, f"duplicate id '{ident}' (first defined at {world.origins[ident]})"))

@@ -137,6 +137,18 @@ def ntriples_chunks(world: World, *, base: str = DEFAULT_BASE, lines: int = 20_0
     return _chunks(_NTriplesMinter(world, base, trace=False), lines)
 
 
+def traced_ntriples(
+    world: World, *, base: str = DEFAULT_BASE, lines: int = 20_000
+) -> tuple[Iterator[bytes], dict[str, Location]]:
+    """:func:`ntriples_chunks` with origins: the dict fills in as the stream is read.
+
+    What the build loads: memory stays flat (no whole text), and every node
+    can still be traced back to its YAML record once the stream is consumed.
+    """
+    minter = _NTriplesMinter(world, base, trace=True)
+    return _chunks(minter, lines), minter.origins  # type: ignore[return-value]
+
+
 def _chunks(minter: _NTriplesMinter, lines: int = 20_000) -> Iterator[bytes]:
     batch: list[str] = []
     append = batch.append

@@ -31,7 +31,7 @@ import io
 import logging
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
@@ -104,6 +104,51 @@ def reason(
     rules.load(store, graph, inferred=True)  # for what the reasoner is not shown: shared identifiers
     _raise_contradictions(store, axioms, origins)
     return graph
+
+
+def reason_store(
+    store: ox.Store,
+    *,
+    reasoner: str = "auto",
+    origins: Mapping[Any, Location] | None = None,
+    owl_input: Callable[[str], Graph] | None = None,
+) -> None:
+    """Add the graph ``inferred`` to a store holding the graphs ``ontology`` and ``asserted``.
+
+    The rules run on a scratch copy (they want every fact in one default graph
+    and write their rounds into graphs of their own), so no rdflib Graph of the
+    data is built: what lets a build of 100k agreements fit in memory.  The
+    OWL reasoners get rdflib graphs from ``owl_input(name)`` (small worlds only:
+    ``auto`` picks them up to :data:`HERMIT_LIMIT` triples).
+    """
+    import pyoxigraph as ox
+
+    from coopgraph.store import graph_node
+
+    origins = origins or {}
+    asserted, ontology, inferred = (graph_node(name) for name in ("asserted", "ontology", "inferred"))
+    size = sum(1 for _ in store.quads_for_pattern(None, None, None, asserted))
+    chosen = choose(reasoner, size)
+    if chosen != "rules":
+        read = owl_input or (lambda name: _rdflib_graph(store, graph_node(name)))
+        found = reason(read("ontology"), read("asserted"), reasoner=chosen, origins=origins)
+        store.bulk_load(found.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=inferred)
+        return
+    axioms = compile_axioms(_rdflib_graph(store, ontology))
+    scratch = ox.Store()
+    scratch.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, asserted))
+    nodes = rules.subjects(scratch) | set(axioms.individuals)
+    scratch.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ontology))
+    rules.infer_store(scratch, axioms)
+    _raise_contradictions(scratch, axioms, origins)
+    found_triples = rules.inferred_triples(scratch, nodes, axioms)
+    store.bulk_extend(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), inferred) for s, p, o in found_triples)
+
+
+def _rdflib_graph(store: ox.Store, graph: ox.NamedNode) -> Graph:
+    import pyoxigraph as ox
+
+    return Graph(bind_namespaces="none").parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"", format="nt")
 
 
 def reason_ntriples(ontology: Graph, asserted: bytes, *, origins: Mapping[Any, Location] | None = None) -> bytes:

@@ -18,10 +18,6 @@ def run(args: argparse.Namespace) -> int:
     from coopgraph.pipeline import check
 
     checked = check(data_dir(args))
-    world = checked.world
-    print(
-        f"ok: {len(world.agreements)} agreements, {len(world.actors)} actors, {len(world.people)} people, "
-        f"{len(world.topics)} topics, {len(world.sources)} sources, {len(checked.asserted)} triples",
-        file=sys.stderr,
-    )
+    counted = ", ".join(f"{n} {what}" for what, n in checked.tally.items())
+    print(f"ok: {counted}, {checked.size()} triples", file=sys.stderr)
     return 0

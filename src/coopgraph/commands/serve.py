@@ -25,6 +25,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--max-rows", type=int, default=10_000, help="most rows or triples in an answer (default: 10000)"
     )
     parser.add_argument("--workers", type=int, default=2, help="queries answered at once (default: 2)")
+    parser.add_argument(
+        "--store",
+        choices=("auto", "memory", "disk"),
+        default="auto",
+        help="each worker answers from a copy in memory (faster) or from the build's store on disk "
+        "(no copy); default auto: memory up to 3M quads",
+    )
     add_base_option(parser)
 
 
@@ -34,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.timeout <= 0 or args.max_rows < 1 or args.workers < 1:
         raise CoopgraphError("--timeout must be positive; --max-rows and --workers at least 1")
-    settings = Settings(args.out, base=args.base, timeout=args.timeout, max_rows=args.max_rows, workers=args.workers)
+    settings = Settings(
+        args.out, base=args.base, timeout=args.timeout, max_rows=args.max_rows, workers=args.workers, store=args.store
+    )
     serve(settings, host=args.host, port=args.port)
     return 0
