@@ -417,11 +417,15 @@ def world_for(n: int, seed: int = SEED) -> tuple[Path, float | None]:
     return target, time.perf_counter() - started
 
 
-def spawn(name: str, world: Path, work: Path, repeats: int = 1) -> dict[str, Any]:
-    """Run one child; its result, or the error it died with (printed, never hidden)."""
+def spawn(name: str, world: Path, work: Path, repeats: int = 1, limit: float | None = None) -> dict[str, Any]:
+    """Run one child; its result, or the error it died with (printed, never hidden), or how long it was given."""
     argv = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--world", str(world), "--work", str(work)]
     argv += ["--repeats", str(repeats)]
-    done = subprocess.run(argv, capture_output=True, text=True)
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        print(f"[bench] {name} ran past {limit:.0f} s: stopped", file=sys.stderr)
+        return {"error": f"stopped after {limit:.0f} s"}
     for line in done.stdout.splitlines():
         if line.startswith(RESULT_TAG):
             result: dict[str, Any] = json.loads(line[len(RESULT_TAG) :])
@@ -491,13 +495,23 @@ def spawn_queries(world: Path, work: Path, repeats: int, limit: float, skip: set
         return {"queries": done, "bindings": bindings}
 
 
-def bench_size(n: int, *, repeats: int, quick: bool, skip_queries: set[str]) -> dict[str, Any]:
-    """Every stage on the world of ``n`` agreements, each in its own process."""
+STAGES = ("build", "build-baseline", "queries", "export", "inference", "startup", "cli-build")
+CLI_BUILD_LIMIT = 1800.0
+"""Seconds the whole `coopgraph build` may take on one world before the benchmark stops it."""
+
+
+def bench_size(
+    n: int, *, repeats: int, quick: bool, skip_queries: set[str], stages: tuple[str, ...] = STAGES
+) -> dict[str, Any]:
+    """The stages (default: all) on the world of ``n`` agreements, each in its own process."""
     world, generated = world_for(n)
     results: dict[str, Any] = {"n": n, "generated_seconds": generated}
     with tempfile.TemporaryDirectory(prefix=f"coopgraph-bench-{n}-") as tmp:
         work = Path(tmp)
-        for name in ("build", "build-baseline", "queries", "export", "inference", "startup", "cli-build"):
+        for name in STAGES:
+            if name not in stages and name != "build":  # every other stage reads the build's store
+                results[name] = {"missing": "not run at this size (--big-stages)"}
+                continue
             if name != "build" and "seconds" not in results["build"]:
                 results[name] = {"error": "no build"}
                 continue
@@ -506,7 +520,7 @@ def bench_size(n: int, *, repeats: int, quick: bool, skip_queries: set[str]) -> 
                 limit = QUICK_QUERY_LIMIT if quick else QUERY_LIMIT
                 results[name] = spawn_queries(world, work, 3 if quick else repeats, limit, skip_queries)
             elif name == "cli-build":
-                results[name] = spawn(name, world, work)
+                results[name] = spawn(name, world, work, limit=CLI_BUILD_LIMIT)
             elif name == "export":
                 results[name] = spawn(name, world, work, repeats=1 if quick else 3)
             else:
@@ -638,7 +652,7 @@ def _size_report(res: dict[str, Any]) -> list[str]:
             f"| | | | {cli['children_peak_rss_mb']:,.0f} MB |"
         )
     elif cli:
-        out.append(f"| `coopgraph build` whole | {cli.get('error', '-')} | | | | |")
+        out.append(f"| `coopgraph build` whole | {cli.get('error') or cli.get('missing', '-')} | | | | |")
     startup = res.get("startup", {})
     if "seconds" in startup:
         out.append(
@@ -664,7 +678,7 @@ def _size_report(res: dict[str, Any]) -> list[str]:
                 f"{ratio(q.get('ours_disk'), q['raw_disk'])} |"
             )
     elif "queries" in res:
-        out.append(f"\nqueries: {res['queries'].get('error', '-')}")
+        out.append(f"\nqueries: {res['queries'].get('error') or res['queries'].get('missing', '-')}")
     return out
 
 
@@ -800,6 +814,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,100000", help="agreement counts (default: 1000,10000,100000)")
     parser.add_argument("--repeats", type=int, default=7, help="repeats for p50 timings (default 7)")
     parser.add_argument(
+        "--big-stages",
+        default=",".join(STAGES),
+        help=f"stages run on worlds of 100k agreements or more (default all: {','.join(STAGES)})",
+    )
+    parser.add_argument(
         "--write", type=Path, default=None, help="results file (default: benchmarks/RESULTS.md; none with --quick)"
     )
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
@@ -823,7 +842,14 @@ def main(argv: list[str] | None = None) -> int:
     header = machine()
     sizes = [1000] if args.quick else [int(size) for size in args.sizes.split(",")]
     stopped: set[str] = set()  # saved queries too slow on a smaller world are not rerun on bigger ones
-    all_results = [bench_size(n, repeats=args.repeats, quick=args.quick, skip_queries=stopped) for n in sizes]
+    big = tuple(filter(None, args.big_stages.split(",")))
+    unknown = sorted(set(big) - set(STAGES))
+    if unknown:
+        parser.error(f"--big-stages: unknown {', '.join(unknown)} (stages: {', '.join(STAGES)})")
+    all_results = [
+        bench_size(n, repeats=args.repeats, quick=args.quick, skip_queries=stopped, stages=big if n >= 100_000 else STAGES)
+        for n in sizes
+    ]
     extras: dict[str, Any] = {}
     if not args.quick:
         log("inference on 300 agreements: rules, baseline, HermiT, owlrl")

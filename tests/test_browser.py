@@ -244,3 +244,31 @@ def test_the_shipped_data_builds_an_explorer_that_works(
     thai = [label for label in page.js("window.coopgraph.nodes.get().map(n => n.label)") if THAI.search(label)]
     assert len(thai) > 10
     page.shot("shipped-th")
+
+
+def test_a_capped_large_world_draws_and_says_what_was_left_out(open_page: Any, tmp_path: Path) -> None:
+    from coopgraph.html import NODE_LIMIT, explorer_page_from_store
+
+    from .test_project import synthetic_store
+
+    target = tmp_path / "big.html"
+    target.write_bytes(explorer_page_from_store(synthetic_store(countries=40, agreements=1200)))
+    page = open_page(target)
+    assert page.js("window.coopgraph.nodes.length") == NODE_LIMIT
+    note = page.page.locator("#omitted")
+    assert note.is_visible()
+    text = note.inner_text()
+    assert f"{NODE_LIMIT:,} of 2,445 nodes" in text and "445 × Person" in text
+    assert "coopgraph visualise --view ego --focus" in text
+    page.page.click("#lang")
+    assert THAI.search(note.inner_text()) and "445 × บุคคล" in note.inner_text()
+    page.page.select_option("#filter-topic", str(individual("topic", "t1")))  # filters still work
+    assert 0 < len(page.visible()) < NODE_LIMIT
+    page.shot("capped")
+
+
+def test_a_small_world_shows_no_note(open_page: Any, tmp_path: Path) -> None:
+    target = tmp_path / "tricky.html"
+    target.write_bytes(render(tricky_graph()))
+    page = open_page(target)
+    assert page.page.locator("#omitted").is_hidden()

@@ -11,10 +11,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 
 from coopgraph.cli import main
-from coopgraph.html import render, script_json
+from coopgraph.html import NODE_LIMIT, explorer_page, explorer_page_from_store, render, script_json
 from coopgraph.project import project
 from coopgraph.store import open_store
 
@@ -150,3 +151,71 @@ def test_visualise_cli_views(tiny_build: Path, tmp_path: Path, capsys: pytest.Ca
     assert page_data(first.read_bytes())["dates"] == ["2025-01-01"]
     assert main(["visualise", *out, "--view", "ego", "-o", str(first)]) == 1
     assert "--focus" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- large worlds: a capped page
+
+
+@pytest.fixture(scope="module")
+def big_world() -> ox.Store:
+    """2,445 nodes (40 countries, 5 topics, 1,200 agreements, 1,200 people): above NODE_LIMIT."""
+    from .test_project import synthetic_store
+
+    return synthetic_store(countries=40, agreements=1200)
+
+
+@pytest.fixture(scope="module")
+def big_page(big_world: ox.Store) -> bytes:
+    return explorer_page_from_store(big_world)
+
+
+def test_a_large_world_draws_at_most_the_limit_and_says_what_was_left_out(big_world: ox.Store, big_page: bytes) -> None:
+    data = page_data(big_page)
+    nodes, edges = data["nodes"], data["edges"]
+    assert isinstance(nodes, list) and isinstance(edges, list)
+    assert len(nodes) == NODE_LIMIT
+    full = project(big_world, view="all")
+    assert full.number_of_nodes() == 2445
+    assert data["omitted"] == {"limit": NODE_LIMIT, "nodes": 2445, "edges": full.number_of_edges(),
+                               "kinds": {"person": 445}}
+    kinds = {n["kind"] for n in nodes}
+    assert kinds == {"country", "topic", "agreement", "person"}
+    drawn = {n["id"] for n in nodes}
+    assert all(e["from"] in drawn and e["to"] in drawn for e in edges)
+    listed = data["agreements"]
+    assert isinstance(listed, dict) and set(listed) == {n["id"] for n in nodes if n["kind"] == "agreement"}
+    ui = data["ui"]
+    assert isinstance(ui, dict)
+    for lang in ("en", "th"):  # the note the page shows, and the views that show the rest
+        assert "{left}" in ui[lang]["omitted"] and "--view ego --focus" in ui[lang]["omittedHow"]
+    assert 'id="omitted"' in big_page.decode("utf-8")
+
+
+def test_a_large_world_gives_the_same_bytes(big_world: ox.Store, big_page: bytes) -> None:
+    assert explorer_page_from_store(big_world) == big_page
+
+
+def test_render_caps_a_view_that_was_projected_whole(big_world: ox.Store, big_page: bytes) -> None:
+    page = render(project(big_world, view="all"), limit=300)
+    data = page_data(page)
+    assert isinstance(data["nodes"], list) and len(data["nodes"]) == 300
+    assert data["omitted"]["nodes"] == 2445  # type: ignore[index]
+
+
+def test_a_small_world_has_no_note(tiny_page: bytes) -> None:
+    assert page_data(tiny_page)["omitted"] is None
+
+
+def test_explorer_page_of_parts_is_the_page_of_their_store() -> None:
+    from coopgraph.curate import curate
+    from coopgraph.dataset import Parts, new_graph
+    from coopgraph.populate import populate
+    from coopgraph.store import memory_store
+
+    from .conftest import TINY
+
+    asserted, _ = populate(curate(TINY))
+    parts = Parts(new_graph(), asserted, new_graph())
+    page = explorer_page(parts)
+    assert page == explorer_page_from_store(memory_store(parts))
+    assert page == render(project(memory_store(parts), view="all"))

@@ -100,3 +100,32 @@ def test_real_process_prints_no_traceback(tiny_copy: Path) -> None:
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert "wrong-type.yaml:6: parties: should be a list, got 'alpha'" in run.stderr
+
+
+@pytest.mark.java  # `--reasoner hermit` asks for Java before anything runs
+def test_the_owl_reasoners_inferences_are_what_gets_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Outputs are prepared from the rules while the OWL reasoner runs; when the two disagree, the reasoner wins."""
+    from rdflib import URIRef
+
+    from coopgraph import reason as reasoning
+    from coopgraph.vocab import COOP
+
+    extra = (URIRef("https://w3id.org/coopgraph/id/country/alpha"), COOP.cooperatesWith,
+             URIRef("https://w3id.org/coopgraph/id/country/alpha"))
+    rules_only = reasoning.reason
+
+    def owl_with_one_more(ontology: Graph, asserted: Graph, **options: object) -> Graph:
+        found = rules_only(ontology, asserted, reasoner="rules", origins=options.get("origins"))  # type: ignore[arg-type]
+        found.add(extra)
+        return found
+
+    monkeypatch.setattr(reasoning, "reason", owl_with_one_more)
+    assert main(["build", "--data", str(TINY), "--out", str(tmp_path), "--reasoner", "hermit"]) == 0
+    said = caplog.text  # on stderr outside pytest (logging's last-resort handler)
+    assert "hermit and the rules disagree (1 inferred triples only hermit gives, 0 only the rules)" in said
+    written = Graph().parse(tmp_path / "coopgraph.ttl", format="turtle")
+    assert extra in written
+    stored = ox.Store.read_only(str((tmp_path / "store").resolve()))
+    assert ox.Quad(*(ox.NamedNode(str(t)) for t in extra), ox.NamedNode("https://w3id.org/coopgraph/graph/inferred")) in stored

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 import pytest
 
+from coopgraph import project as projection
 from coopgraph.curate import curate
 from coopgraph.dataset import Parts, new_graph
 from coopgraph.errors import CoopgraphError
 from coopgraph.populate import populate
-from coopgraph.project import RELATIONS, Period, project
+from coopgraph.project import INVERSE, PREDICATES, RELATIONS, Lit, Period, choose, project, read_index
 from coopgraph.store import memory_store, open_store
 from coopgraph.vocab import COOP, individual
 
@@ -156,3 +158,135 @@ def test_same_data_same_graph(store: ox.Store) -> None:
     assert list(first.edges(keys=True, data=True)) == list(second.edges(keys=True, data=True))
     assert list(first) == sorted(first)
     assert isinstance(first, nx.MultiDiGraph)
+
+
+# --------------------------------------------------------------------------- large views are capped
+
+
+def synthetic_store(countries: int = 40, agreements: int = 1200) -> ox.Store:
+    """A generated world of many agreements, without the pipeline: each between two countries, on a topic,
+    signed by a person of its own, with a literal that needs N-Triples escapes."""
+    from coopgraph.store import graph_node
+
+    graph = graph_node("asserted")
+    quads: list[ox.Quad] = []
+
+    def add(s: str, p: object, o: ox.NamedNode | ox.Literal) -> None:
+        quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(str(p)), o, graph))
+
+    rdf_type, label, date = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", str(SKOS_PREF), str(COOP.date)
+    nations = [str(individual("country", f"c{i:03d}")) for i in range(countries)]
+    for i, nation in enumerate(nations):
+        add(nation, rdf_type, ox.NamedNode(str(COOP.Country)))
+        add(nation, label, ox.Literal(f"Country {i}", language="en"))
+        add(nation, label, ox.Literal(f"ประเทศ {i}", language="th"))
+    topics = [str(individual("topic", f"t{i}")) for i in range(5)]
+    for i, topic in enumerate(topics):
+        add(topic, rdf_type, ox.NamedNode(str(COOP.Topic)))
+        add(topic, label, ox.Literal(f'Topic "{i}" \\ <b>\n', language="en"))
+    for j in range(agreements):
+        agreement, person = str(individual("agreement", f"a{j:05d}")), str(individual("person", f"p{j:05d}"))
+        signing, signature = f"{agreement}/signing", f"{agreement}/signature"
+        add(agreement, rdf_type, ox.NamedNode(str(COOP.MemorandumOfUnderstanding)))
+        add(agreement, label, ox.Literal(f"Agreement {j}", language="en"))
+        for party in {nations[j % countries], nations[(j * 7 + 1) % countries]}:
+            add(agreement, COOP.hasParty, ox.NamedNode(party))
+        add(agreement, COOP.hasTopic, ox.NamedNode(topics[j % len(topics)]))
+        add(agreement, COOP.hasSigning, ox.NamedNode(signing))
+        add(signing, date, ox.Literal(f"{2000 + j % 25}-0{1 + j % 9}-1{j % 10}"))
+        add(signing, COOP.hasSignature, ox.NamedNode(signature))
+        add(signature, COOP.signatory, ox.NamedNode(person))
+        add(person, rdf_type, ox.NamedNode(str(COOP.Person)))
+        add(person, label, ox.Literal(f"Person {j}", language="en"))
+    store = ox.Store()
+    store.extend(quads)
+    return store
+
+
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+NAMESPACES = {name: getattr(projection, name) for name in ("COOP", "SKOS", "RDFS", "RDF", "OWL", "DCTERMS", "PROV")}
+
+
+@pytest.fixture(scope="module")
+def big_store() -> ox.Store:
+    return synthetic_store(countries=30, agreements=150)
+
+
+def test_a_view_above_the_limit_keeps_countries_topics_then_the_most_connected(big_store: ox.Store) -> None:
+    full = project(big_store, view="all")
+    assert "omitted" not in full.graph and full.number_of_nodes() == 30 + 5 + 150 + 150
+    capped = project(big_store, view="all", limit=100)
+    assert capped.number_of_nodes() == 100
+    kinds = Counter(data["kind"] for _, data in capped.nodes(data=True))
+    assert kinds == {"country": 30, "topic": 5, "agreement": 65}  # agreements before people
+    omitted = capped.graph["omitted"]
+    assert omitted == {"limit": 100, "nodes": full.number_of_nodes(), "edges": full.number_of_edges(),
+                       "kinds": {"person": 150, "agreement": 85}}
+    assert sorted(capped.edges(keys=True)) == sorted(full.subgraph(capped).edges(keys=True))
+    drawn = {n for n, data in capped.nodes(data=True) if data["kind"] == "agreement"}
+    assert set(capped.graph["agreements"]) == drawn  # the page lists only the agreements it draws
+    for node, data in capped.nodes(data=True):
+        assert set(data["agreements"]) <= drawn
+        assert data["facts"] == full.nodes[node]["facts"]  # the fact still counts every agreement
+        assert (data["label_en"], data["sources"]) == (full.nodes[node]["label_en"], full.nodes[node]["sources"])
+    assert project(big_store, view="all", limit=100).graph == capped.graph
+    assert list(project(big_store, view="all", limit=100).nodes(data=True)) == list(capped.nodes(data=True))
+
+
+def test_at_the_limit_nothing_is_left_out(big_store: ox.Store) -> None:
+    full = project(big_store, view="all")
+    same = project(big_store, view="all", limit=full.number_of_nodes())
+    assert "omitted" not in same.graph
+    assert list(same.nodes(data=True)) == list(full.nodes(data=True))
+    assert list(same.edges(keys=True, data=True)) == list(full.edges(keys=True, data=True))
+
+
+def test_a_capped_ego_view_keeps_its_focus(big_store: ox.Store) -> None:
+    person = str(individual("person", "p00007"))
+    ego = project(big_store, view="ego", focus="person/p00007", depth=3, limit=20)
+    assert ego.number_of_nodes() == 20 and person in ego and ego.graph["focus"] == person
+    whole = project(big_store, view="ego", focus="person/p00007", depth=3)
+    assert ego.graph["omitted"]["nodes"] == whole.number_of_nodes() > 20
+
+
+def test_choose_is_deterministic_and_shares_the_room() -> None:
+    kinds = {f"c{i}": "country" for i in range(3)} | {f"a{i}": "agreement" for i in range(10)}
+    kinds |= {f"m{i}": "ministry" for i in range(4)} | {f"p{i}": "person" for i in range(5)}
+    degree = {node: int(node[1:]) for node in kinds}
+    assert choose(kinds, degree, 11) == {"c0", "c1", "c2", "a9", "a8", "a7", "a6", "m3", "m2", "m1", "m0"}
+    assert choose(kinds, degree, 22) == set(kinds)
+    assert choose(kinds, degree, 2, pinned=["p0"]) == {"p0", "c2"}
+
+
+def test_the_index_reads_what_the_views_use(big_store: ox.Store) -> None:
+    """read_index splits Oxigraph's N-Triples itself: the same terms as the quads, escapes undone."""
+    import re
+
+    index = read_index(big_store)
+    topic = str(individual("topic", "t3"))
+    assert index.label(topic, "en") == 'Topic "3" \\ <b>\n'
+    graph = graph_node_asserted()
+    for quad in big_store.quads_for_pattern(None, None, None, graph):
+        s, o = quad.subject, quad.object
+        assert isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode | ox.Literal)
+        term = o.value if isinstance(o, ox.NamedNode) else Lit(o.value, o.language or "", o.datatype.value)
+        assert term in index.out[s.value][quad.predicate.value]
+    source = (Path(__file__).resolve().parent.parent / "src" / "coopgraph" / "project.py").read_text()
+    used = set(re.findall(r"\b((?:COOP|SKOS|RDFS|RDF|OWL|DCTERMS|PROV)\.[a-z]\w*)", source))
+    used -= {"COOP.cooperatesWith", "COOP.cooperatesThrough"}  # read from the inferred graph, not the index
+    missing = {name for name in used if _iri(name) not in PREDICATES}
+    assert not missing, f"read_index skips predicates the views read: {missing}"
+    backwards = set(re.findall(r"subjects\(((?:COOP|SKOS|RDFS|RDF|OWL|DCTERMS|PROV)\.\w+)", source))
+    assert backwards and {_iri(name) for name in backwards} <= INVERSE
+
+
+def _iri(name: str) -> str:
+    """``COOP.bloc`` as project.py reads it."""
+    namespace, term = name.split(".")
+    return str(getattr(NAMESPACES[namespace], term))
+
+
+def graph_node_asserted() -> ox.NamedNode:
+    from coopgraph.store import graph_node
+
+    return graph_node("asserted")

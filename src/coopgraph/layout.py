@@ -128,9 +128,10 @@ def pack(parts: list[dict[Any, tuple[float, float]]]) -> dict[Any, Point]:
     return {node: (round(px - cx), round(py - cy)) for node, (px, py) in placed.items()}
 
 
-def grid_layout(n: int, edges: list[tuple[int, int]], *, seed: int = SEED, iterations: int = 80) -> NDArray[Any]:
+def grid_layout(n: int, edges: list[tuple[int, int]], *, seed: int = SEED, iterations: int = 50) -> NDArray[Any]:
     """Fruchterman-Reingold (k = 1) with repulsion split on a grid: exact between nodes in adjacent cells,
-    from each farther cell's centre of mass otherwise (about 8 nodes a cell), so a step costs O(n^1.5).
+    from each farther cell's centre of mass otherwise (about 4 nodes a cell), so a step costs O(n^1.5).
+    50 steps (80 took 2.5 times as long on a 2,000-node view, for much the same drawing).
 
     Returns an ``(n, 2)`` array centred on 0; neighbours end up about 1 apart.
     """
@@ -141,7 +142,7 @@ def grid_layout(n: int, edges: list[tuple[int, int]], *, seed: int = SEED, itera
     pos = rng.random((n, 2)) * side
     pairs = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
     a, b = pairs[:, 0], pairs[:, 1]
-    per_side = max(2, round(math.sqrt(n / 8)))
+    per_side = max(2, round(math.sqrt(n / 4)))
     temperature = side / 8
     cooling = 0.02 ** (1 / iterations)
     for _ in range(iterations):
@@ -172,7 +173,8 @@ def _near_repulsion(pos: NDArray[Any], cell: NDArray[Any]) -> NDArray[Any]:
 
 
 def _far_repulsion(pos: NDArray[Any], cell: NDArray[Any], per_side: int) -> NDArray[Any]:
-    """k^2 / d from the centre of mass of every cell that is not adjacent, weighted by its node count."""
+    """k^2 / d between the centres of mass of cells that are not adjacent, weighted by their node counts;
+    each node takes its cell's push (computed per cell, not per node: 4 times less work)."""
     import numpy as np
 
     cid = cell[:, 0] * per_side + cell[:, 1]
@@ -180,12 +182,14 @@ def _far_repulsion(pos: NDArray[Any], cell: NDArray[Any], per_side: int) -> NDAr
     used = np.nonzero(mass)[0]
     cx = np.bincount(cid, weights=pos[:, 0], minlength=per_side * per_side)[used] / mass[used]
     cy = np.bincount(cid, weights=pos[:, 1], minlength=per_side * per_side)[used] / mass[used]
-    column, row = (used // per_side)[None, :], (used % per_side)[None, :]
-    far = (np.abs(cell[:, :1] - column) > 1) | (np.abs(cell[:, 1:] - row) > 1)
-    dx = pos[:, :1] - cx[None, :]
-    dy = pos[:, 1:] - cy[None, :]
+    column, row = used // per_side, used % per_side
+    far = (np.abs(column[:, None] - column[None, :]) > 1) | (np.abs(row[:, None] - row[None, :]) > 1)
+    dx = cx[:, None] - cx[None, :]
+    dy = cy[:, None] - cy[None, :]
     weight = np.where(far, mass[used][None, :] / np.maximum(dx * dx + dy * dy, 1e-4), 0.0)
-    return np.stack([(dx * weight).sum(axis=1), (dy * weight).sum(axis=1)], axis=1)
+    push = np.stack([(dx * weight).sum(axis=1), (dy * weight).sum(axis=1)], axis=1)
+    pushed: NDArray[Any] = push[np.searchsorted(used, cid)]
+    return pushed
 
 
 def _scatter(index: NDArray[Any], values: NDArray[Any], n: int) -> NDArray[Any]:

@@ -167,23 +167,73 @@ class Summary:
 def build(data_dir: Path, out_dir: Path, *, base: str = DEFAULT_BASE, reasoner: str = "auto") -> Summary:
     """Check, populate, reason; write ``coopgraph.ttl``, ``.trig``, ``.html`` and the store, atomically."""
     from coopgraph.dataset import write_atomically
-    from coopgraph.export import serialise, statements
-    from coopgraph.html import render  # pyvis and numpy only when building
-    from coopgraph.project import project
+    from coopgraph.reason import OWL_REASONERS, choose
     from coopgraph.store import STORE_LINK, write_store_from
 
     checked = check(data_dir, base=base)
-    infer(checked, reasoner=reasoner)
-    stated = statements(checked.store, base=base)  # sorted once, written twice
-    files = {
-        out_dir / "coopgraph.ttl": serialise(stated, "turtle", base=base),
-        out_dir / "coopgraph.trig": serialise(stated, "trig", base=base),
-        out_dir / "coopgraph.html": render(project(checked.store, view="all"), lang="en"),
-    }
-    del stated
+    chosen = "none" if reasoner == "none" else choose(reasoner, checked.size())
+    if chosen in OWL_REASONERS:
+        files = _outputs_with_owl_reasoner(checked, chosen, out_dir)
+    else:
+        infer(checked, reasoner=chosen)
+        files = outputs(checked, out_dir)
     write_atomically(files)
     write_store_from(checked.store, out_dir)
     return Summary(counts(checked), [*files, out_dir / STORE_LINK])
+
+
+def outputs(checked: Checked, out_dir: Path) -> dict[Path, bytes]:
+    """The files a build writes, from the checked (and reasoned) store."""
+    from coopgraph.export import serialise, statements
+    from coopgraph.html import explorer_page_from_store  # pyvis and numpy only when building
+
+    stated = statements(checked.store, base=checked.base)  # sorted once, written twice
+    return {
+        out_dir / "coopgraph.ttl": serialise(stated, "turtle", base=checked.base),
+        out_dir / "coopgraph.trig": serialise(stated, "trig", base=checked.base),
+        out_dir / "coopgraph.html": explorer_page_from_store(checked.store),
+    }
+
+
+def _outputs_with_owl_reasoner(checked: Checked, reasoner: str, out_dir: Path) -> dict[Path, bytes]:
+    """The outputs with the OWL reasoner's inferences, prepared while it runs.
+
+    HermiT spends seconds in Java.  Meanwhile the rules (which give the same
+    inferred graph on the shipped data, a test compares them) fill the store
+    and the outputs are serialised from it.  When the reasoner is done its
+    inferences are compared with the rules': the same (the usual case), the
+    outputs stand; different, the reasoner's replace them, the outputs are made
+    again, and a warning says so.  Either way the files hold exactly what the
+    OWL reasoner inferred, and a contradiction it finds fails the build.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyoxigraph as ox
+
+    from coopgraph.reason import reason, reason_store
+    from coopgraph.store import graph_node
+
+    ontology, asserted = checked.ontology, checked.asserted  # rdflib copies, made before the thread starts
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="owl-reasoner") as pool:
+        owl = pool.submit(reason, ontology, asserted, reasoner=reasoner, origins=checked.origins)
+        reason_store(checked.store, reasoner="rules", origins=checked.origins)
+        files = outputs(checked, out_dir)
+        found = {(str(s), str(p), str(o)) for s, p, o in owl.result()}
+    inferred = graph_node("inferred")
+    ruled = {
+        (q.subject.value, q.predicate.value, q.object.value)
+        for q in checked.store.quads_for_pattern(None, None, None, inferred)
+    }
+    if found == ruled:
+        return files
+    log.warning(
+        "warning: %s and the rules disagree (%d inferred triples only %s gives, %d only the rules); "
+        "writing %s's",
+        reasoner, len(found - ruled), reasoner, len(ruled - found), reasoner,
+    )
+    checked.store.update(f"CLEAR SILENT GRAPH <{inferred.value}>")
+    checked.store.extend(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), inferred) for s, p, o in found)
+    return outputs(checked, out_dir)
 
 
 def count(store: ox.Store, graph: str, pattern: str = "?s ?p ?o") -> int:

@@ -27,22 +27,45 @@ the page can filter by agreement (country, topic, kind, status, date).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import networkx as nx
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib import namespace as _rdflib_ns
 
+from coopgraph import vocab as _vocab
 from coopgraph.dates import PartialDate, parse_date
 from coopgraph.errors import CoopgraphError
-from coopgraph.vocab import COOP, PROV, graph_iri
+from coopgraph.vocab import graph_iri
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
 VIEWS = ("all", "countries", "ego", "topics")
+
+
+class _Names:
+    """A namespace whose terms are plain ``str`` IRIs, looked up once (rdflib's ``__getattr__`` is slow)."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:
+        value = str(getattr(self._namespace, name))
+        setattr(self, name, value)
+        return value
+
+
+COOP: Any = _Names(_vocab.COOP)
+PROV: Any = _Names(_vocab.PROV)
+RDF: Any = _Names(_rdflib_ns.RDF)
+RDFS: Any = _Names(_rdflib_ns.RDFS)
+OWL: Any = _Names(_rdflib_ns.OWL)
+SKOS: Any = _Names(_rdflib_ns.SKOS)
+DCTERMS: Any = _Names(_rdflib_ns.DCTERMS)
 
 #: node kind -> (English, Thai) name; the order is the legend's.
 KINDS: dict[str, tuple[str, str]] = {
@@ -172,38 +195,82 @@ Term = str | Lit  # an IRI is a plain str
 
 @dataclass
 class Index:
-    """The asserted graph (and the inferred cooperation edges) as dictionaries, for fast walking."""
+    """The asserted graph (and the inferred cooperation edges) as dictionaries, for fast walking.
+
+    Built by :func:`read_index`: ``out`` holds the :data:`PREDICATES` the views read,
+    ``inv`` (for :meth:`subjects`) only the :data:`INVERSE` ones.
+    """
 
     out: dict[str, dict[str, list[Term]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     inv: dict[str, dict[str, list[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     cooperates_with: set[tuple[str, str]] = field(default_factory=set)
     cooperates_through: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    frozen: bool = False  # every list sorted once, by :meth:`freeze`; no sorting per look-up
+    kinds: dict[str, str | None] = field(default_factory=dict)  # kind_of, once frozen
 
     def add(self, s: str, p: str, o: Term) -> None:
         self.out[s][p].append(o)
         if isinstance(o, str):
             self.inv[o][p].append(s)
+        self.frozen = False
+        self.kinds.clear()
+
+    def freeze(self) -> Index:
+        """Sort every list once (objects by term, subjects by IRI) so look-ups need not."""
+        for by_p in self.out.values():
+            for found in by_p.values():
+                if len(found) > 1:
+                    found.sort(key=_term_key)
+        for by_p_inv in self.inv.values():
+            for subjects in by_p_inv.values():
+                if len(subjects) > 1:
+                    subjects.sort()
+        self.frozen = True
+        return self
 
     def objects(self, s: str, p: object) -> list[Term]:
         found = self.out.get(s)
-        return sorted(found.get(str(p), []), key=_term_key) if found else []
+        if not found:
+            return []
+        terms = found.get(p if p.__class__ is str else str(p))
+        if not terms:
+            return []
+        return list(terms) if self.frozen else sorted(terms, key=_term_key)
 
     def iris(self, s: str, p: object) -> list[str]:
-        return [o for o in self.objects(s, p) if isinstance(o, str)]
+        found = self.out.get(s)
+        if not found:
+            return []
+        terms = found.get(p if p.__class__ is str else str(p))
+        if not terms:
+            return []
+        return [o for o in (terms if self.frozen else sorted(terms, key=_term_key)) if isinstance(o, str)]
 
     def iri(self, s: str, p: object) -> str | None:
         found = self.iris(s, p)
         return found[0] if found else None
 
     def literals(self, s: str, p: object) -> list[Lit]:
-        return [o for o in self.objects(s, p) if isinstance(o, Lit)]
+        found = self.out.get(s)
+        if not found:
+            return []
+        terms = found.get(p if p.__class__ is str else str(p))
+        if not terms:
+            return []
+        return [o for o in (terms if self.frozen else sorted(terms, key=_term_key)) if isinstance(o, Lit)]
 
     def subjects(self, p: object, o: str) -> list[str]:
         found = self.inv.get(o)
-        return sorted(found.get(str(p), [])) if found else []
+        if not found:
+            return []
+        subjects = found.get(p if p.__class__ is str else str(p))
+        if not subjects:
+            return []
+        return list(subjects) if self.frozen else sorted(subjects)
 
     def typed(self, cls: object) -> list[str]:
-        return self.subjects(RDF.type, str(cls))
+        wanted = str(cls)
+        return sorted(s for s, by_p in self.out.items() if wanted in by_p.get(RDF.type, ()))
 
     def text(self, s: str, p: object, lang: str) -> str:
         for lit in self.literals(s, p):
@@ -213,42 +280,91 @@ class Index:
 
     def label(self, s: str, lang: str) -> str:
         """The preferred label in a language, falling back to English, any label, then the IRI's last segment."""
+        labels = (self.literals(s, SKOS.prefLabel), self.literals(s, RDFS.label))
         for wanted in (lang, "en"):
-            for prop in (SKOS.prefLabel, RDFS.label):
-                if text := self.text(s, prop, wanted):
+            for found in labels:  # as self.text(s, prop, wanted): the first in that language, if not empty
+                text = next((lit.value for lit in found if lit.lang == wanted), "")
+                if text:
                     return text
-        for prop in (SKOS.prefLabel, RDFS.label):
-            if found := self.literals(s, prop):
+        for found in labels:
+            if found:
                 return found[0].value
         return s.rstrip("/").rsplit("/", 1)[-1]
 
     def date(self, s: str, p: object) -> PartialDate | None:
         for lit in self.literals(s, p):
             try:
-                return parse_date(lit.value)
+                return _parse_date(lit.value)
             except ValueError:
                 continue
         return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_date(text: str) -> PartialDate:
+    """:func:`parse_date`, remembered: a large world repeats its dates (a ``PartialDate`` is immutable)."""
+    return parse_date(text)
 
 
 def _term_key(term: Term) -> tuple[str, str, str]:
     return ("", term, "") if isinstance(term, str) else (term.value, term.lang, term.datatype)
 
 
+#: the predicates the views read; the asserted graph's other triples are never read into the index
+PREDICATES: frozenset[str] = frozenset(
+    [getattr(COOP, name) for name in (
+        "adoptedAt", "attendee", "attestedOn", "bloc", "chair", "chairHandedTo", "date", "duringMeeting", "endDate",
+        "hasMembership", "hasParty", "hasSignature", "hasSigning", "hasStatusChange", "hasTenure", "hasTopic", "host",
+        "inCapacityOf", "inCountry", "inSeries", "member", "mentions", "observer", "organizer",
+        "originalOrganization", "partOfMeeting", "participant", "place", "postIn", "renamedTo", "renewalTerm",
+        "resultingOrganization", "serves", "signatory", "startDate", "status", "tenureOf", "term", "url",
+        "viceChair", "wikidata", "witness",
+    )]
+    + [DCTERMS.title, OWL.sameAs, PROV.wasDerivedFrom, RDF.type, RDFS.label, SKOS.altLabel, SKOS.broader,
+       SKOS.definition, SKOS.prefLabel]
+)
+#: the predicates :meth:`Index.subjects` is asked about: only these are indexed backwards by :func:`read_index`
+INVERSE: frozenset[str] = frozenset(
+    [COOP.bloc, COOP.originalOrganization, COOP.renamedTo, COOP.resultingOrganization]
+)
+
+
 def read_index(store: ox.Store) -> Index:
-    """Read the asserted graph, and the inferred cooperation edges, out of a store."""
+    """Read the asserted graph (only :data:`PREDICATES`), and the inferred cooperation edges, out of a store.
+
+    Predicate by predicate, so the triples the views never read are never
+    turned into Python objects (a quarter of a generated world's).  An
+    on-disk store is about 10x slower to read than one in memory (each term is
+    looked up on disk): hand over the in-memory store when there is one.
+    """
     import pyoxigraph as ox
 
     index = Index()
-    asserted = ox.NamedNode(str(graph_iri("asserted")))
-    for quad in store.quads_for_pattern(None, None, None, asserted):
-        s, p, o = quad.subject, quad.predicate, quad.object
-        if not isinstance(s, ox.NamedNode):
-            continue
-        if isinstance(o, ox.NamedNode):
-            index.add(s.value, p.value, o.value)
-        elif isinstance(o, ox.Literal):
-            index.add(s.value, p.value, Lit(o.value, o.language or "", o.datatype.value))
+    out, inv = index.out, index.inv
+    named, literal = ox.NamedNode, ox.Literal
+    strings: dict[str, str] = {}  # one str object per IRI: the index of a large store stays small
+    one = strings.setdefault
+    asserted = str(graph_iri("asserted"))
+    for predicate in sorted(PREDICATES):
+        inverse = predicate in INVERSE
+        # SPARQL rather than quads_for_pattern: only ?s and ?o are decoded, 2x faster on an on-disk store
+        rows = store.query(f"SELECT ?s ?o WHERE {{ GRAPH <{asserted}> {{ ?s <{predicate}> ?o }} }}")
+        assert isinstance(rows, ox.QuerySolutions)
+        for s, o in rows:
+            if type(s) is not named:
+                continue
+            subject = s.value
+            subject = one(subject, subject)
+            if type(o) is named:
+                target = o.value
+                target = one(target, target)
+                out[subject][predicate].append(target)
+                if inverse:
+                    inv[target][predicate].append(subject)
+            elif type(o) is literal:
+                datatype = o.datatype.value
+                out[subject][predicate].append(Lit(o.value, o.language or "", one(datatype, datatype)))
+    index.freeze()
     inferred = ox.NamedNode(str(graph_iri("inferred")))
     for quad in store.quads_for_pattern(None, ox.NamedNode(str(COOP.cooperatesWith)), None, inferred):
         a, b = quad.subject.value, quad.object.value  # type: ignore[union-attr]
@@ -332,8 +448,20 @@ class AgreementInfo:
 
 def kind_of(index: Index, node: str) -> str | None:
     """The node kind of an entity worth drawing, or None for the model's n-ary nodes."""
-    types = set(index.iris(node, RDF.type))
-    if types & AGREEMENT_KINDS.keys():
+    if index.frozen:
+        if node not in index.kinds:
+            index.kinds[node] = _kind_of(index, node)
+        return index.kinds[node]
+    return _kind_of(index, node)
+
+
+def _kind_of(index: Index, node: str) -> str | None:
+    found = index.out.get(node)
+    listed = found.get(RDF.type) if found else None
+    if not listed:
+        return None
+    types = {t for t in listed if isinstance(t, str)}
+    if not types.isdisjoint(AGREEMENT_KINDS):
         return "agreement"
     for cls, kind in _CLASS_KIND.items():
         if cls in types:
@@ -617,6 +745,12 @@ def node_attributes(index: Index, node: str, kind: str, info: AgreementInfo | No
 
 
 Edge = tuple[str, str, str, str | None, str]
+_SIMPLE_EDGES: dict[str, str] = {
+    COOP.postIn: "post-in", COOP.renamedTo: "renamed-to", SKOS.broader: "broader", COOP.inSeries: "in-series",
+    COOP.partOfMeeting: "part-of", COOP.host: "host", COOP.chair: "chair", COOP.viceChair: "vice-chair",
+    COOP.participant: "participant", COOP.observer: "observer", COOP.organizer: "organizer",
+    COOP.chairHandedTo: "chair-handed-to", COOP.inCountry: "in-country",
+}
 
 
 def _edges(index: Index, node: str, kind: str) -> Iterator[Edge]:
@@ -646,23 +780,22 @@ def _edges(index: Index, node: str, kind: str) -> Iterator[Edge]:
                 posts = [index.label(p, "en") for p in index.iris(signature, COOP.inCapacityOf)]
                 for person in index.iris(signature, COOP.signatory):
                     yield person, node, "signed", agreement, "; ".join(filter(None, [on, *posts]))
-    for country in index.iris(node, COOP.serves):
-        yield node, country, "serves", None, ""
-    for membership in index.iris(node, COOP.hasMembership):
-        for bloc in index.iris(membership, COOP.bloc):
-            yield node, bloc, "member-of", None, _span(index, membership)[0]
-    for tenure in index.iris(node, COOP.hasTenure):
-        for post in index.iris(tenure, COOP.tenureOf):
-            yield node, post, "held", None, _span(index, tenure)[0]
-    simple = {
-        COOP.postIn: "post-in", COOP.renamedTo: "renamed-to", SKOS.broader: "broader", COOP.inSeries: "in-series",
-        COOP.partOfMeeting: "part-of", COOP.host: "host", COOP.chair: "chair", COOP.viceChair: "vice-chair",
-        COOP.participant: "participant", COOP.observer: "observer", COOP.organizer: "organizer",
-        COOP.chairHandedTo: "chair-handed-to", COOP.inCountry: "in-country",
-    }
-    for prop, relation in simple.items():
-        for other in index.iris(node, prop):
-            yield node, other, relation, None, ""
+    have = index.out.get(node) or {}  # only the properties the node has are looked at
+    if COOP.serves in have:
+        for country in index.iris(node, COOP.serves):
+            yield node, country, "serves", None, ""
+    if COOP.hasMembership in have:
+        for membership in index.iris(node, COOP.hasMembership):
+            for bloc in index.iris(membership, COOP.bloc):
+                yield node, bloc, "member-of", None, _span(index, membership)[0]
+    if COOP.hasTenure in have:
+        for tenure in index.iris(node, COOP.hasTenure):
+            for post in index.iris(tenure, COOP.tenureOf):
+                yield node, post, "held", None, _span(index, tenure)[0]
+    for prop, relation in _SIMPLE_EDGES.items():
+        if prop in have:
+            for other in index.iris(node, prop):
+                yield node, other, relation, None, ""
     if kind == "meeting":
         for place in index.iris(node, COOP.place):
             yield node, place, "held-at", None, ""
@@ -694,19 +827,24 @@ def project(
     focus: str | None = None,
     depth: int = 1,
     period: Period | None = None,
+    limit: int | None = None,
 ) -> nx.MultiDiGraph:
     """The networkx graph of a view; nodes and edges are added in sorted order so output is stable.
+
+    With ``limit``, a view of more nodes is capped to that many (:func:`choose`,
+    :func:`cap`) and ``graph.graph["omitted"]`` says what was left out.
 
     Node ids are IRIs; edges are keyed by their relation. Graph attributes:
     ``view``, ``agreements`` (IRI -> :class:`AgreementInfo` of every agreement the
     view stands for), ``labels`` (IRI -> (en, th) of their countries and topics),
     and for the ego view ``focus``.
     """
-    return project_index(read_index(store), view=view, focus=focus, depth=depth, period=period)
+    return project_index(read_index(store), view=view, focus=focus, depth=depth, period=period, limit=limit)
 
 
 def project_index(
-    index: Index, *, view: str = "all", focus: str | None = None, depth: int = 1, period: Period | None = None
+    index: Index, *, view: str = "all", focus: str | None = None, depth: int = 1, period: Period | None = None,
+    limit: int | None = None,
 ) -> nx.MultiDiGraph:
     if view not in VIEWS:
         raise CoopgraphError(f"--view {view}: choose one of {', '.join(VIEWS)}")
@@ -719,9 +857,11 @@ def project_index(
     elif view == "topics":
         graph = topics_view(index, infos)
     else:
-        graph = all_view(index, infos, filtered=not period.open)
+        graph = all_view(index, infos, filtered=not period.open, limit=limit if view == "all" else None)
         if view == "ego":
             graph = ego_view(graph, focus, depth)
+    if limit is not None and "omitted" not in graph.graph and graph.number_of_nodes() > limit:
+        graph = cap(graph, limit)
     shown = sorted({a for _, data in graph.nodes(data=True) for a in data["agreements"]})
     graph.graph["view"] = view
     graph.graph["agreements"] = {a: infos[a] for a in shown if a in infos}
@@ -744,19 +884,24 @@ def _sorted_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return _new_graph(nodes, edges)
 
 
-def all_view(index: Index, infos: dict[str, AgreementInfo], *, filtered: bool = False) -> nx.MultiDiGraph:
-    """The whole knowledge graph; with a date filter, agreements outside it and what hung only on them go."""
+def all_view(
+    index: Index, infos: dict[str, AgreementInfo], *, filtered: bool = False, limit: int | None = None
+) -> nx.MultiDiGraph:
+    """The whole knowledge graph; with a date filter, agreements outside it and what hung only on them go.
+
+    With ``limit``, a graph of more nodes keeps only the :func:`choose`-n ones
+    (and the edges between them); the structure is worked out for every node,
+    the labels, facts and sources only for those kept.  ``graph.graph["omitted"]``
+    then tells what was left out (:func:`omitted`).
+    """
     every = agreements(index) if filtered else infos
-    graph = nx.MultiDiGraph()
     kinds = {n: k for n in sorted(index.out) if (k := kind_of(index, n))}
-    for node, kind in kinds.items():
-        if kind == "agreement" and node not in infos:
-            continue
-        graph.add_node(node, **node_attributes(index, node, kind, infos.get(node)))
+    nodes = {n: k for n, k in kinds.items() if not (k == "agreement" and n not in infos)}
     tied: dict[str, set[str]] = defaultdict(set)  # node -> every agreement it hangs on, shown or not
     for info in every.values():
         for node in (info.iri, *info.countries):
             tied[node].add(info.iri)
+    merged: dict[tuple[str, str, str], tuple[set[str], list[str]]] = {}
     for node, kind in kinds.items():
         for source, target, relation, agreement, note in _edges(index, node, kind):
             if agreement is not None:
@@ -764,17 +909,138 @@ def all_view(index: Index, infos: dict[str, AgreementInfo], *, filtered: bool = 
                 tied[target].add(agreement)
                 if agreement not in infos:
                     continue
-            if source in graph and target in graph:
-                _add_edge(graph, source, target, relation, [agreement] if agreement else [], note)
-    shown = {node: agreements & infos.keys() for node, agreements in tied.items()}
+            if source in nodes and target in nodes:
+                found = merged.setdefault((source, target, relation), (set(), []))
+                if agreement:
+                    found[0].add(agreement)
+                found[1].append(note)
+    def shown(node: str) -> set[str]:  # the agreements a node hangs on that the view shows
+        found = tied.get(node) or set()
+        return found & infos.keys() if filtered else found
+
     if filtered:  # drop what hung only on agreements outside the period
-        for node in list(graph):
-            if tied.get(node) and not shown[node]:
-                graph.remove_node(node)
-    for node, data in graph.nodes(data=True):
-        data["agreements"] = sorted(shown.get(node, ()))
+        nodes = {n: k for n, k in nodes.items() if not (tied.get(n) and not shown(n))}
+        merged = {e: v for e, v in merged.items() if e[0] in nodes and e[1] in nodes}
+    left_out = None
+    if limit is not None and len(nodes) > limit:
+        degree = _degrees(merged)
+        keep = choose(nodes, degree, limit)
+        left_out = omitted(nodes, len(merged), keep, limit)
+        nodes = {n: k for n, k in nodes.items() if n in keep}
+        merged = {e: v for e, v in merged.items() if e[0] in keep and e[1] in keep}
+    drawn_agreements = {n for n, k in nodes.items() if k == "agreement"}
+    graph_nodes = []
+    for node, kind in nodes.items():
+        data = node_attributes(index, node, kind, infos.get(node))
+        data["agreements"] = sorted(shown(node))
+        graph_nodes.append((node, data))
+    graph_edges = [
+        (a, b, relation, edge_attributes(relation, found, note=_merged_note(notes)))
+        for (a, b, relation), (found, notes) in merged.items()
+    ]
+    graph = _new_graph(graph_nodes, graph_edges)
     _add_agreement_count(graph)
-    return _sorted_copy(graph)
+    if left_out is not None:  # what the page draws stands for the agreements it draws
+        _only_agreements(graph, drawn_agreements)
+        graph.graph["omitted"] = left_out
+    return graph
+
+
+def _merged_note(notes: list[str]) -> str:
+    """The note of an edge met several times: as :func:`_add_edge` folds them."""
+    note = notes[0]
+    for more in notes[1:]:
+        note = "; ".join(sorted(set(filter(None, [*note.split("; "), more]))))
+    return note
+
+
+# --------------------------------------------------------------------------- large graphs
+
+#: kind -> group: what a capped view keeps first (0), then agreements (1) and organisations (2) by degree,
+#: then the rest (3) by degree.
+GROUPS: dict[str, int] = {
+    "country": 0, "igo": 0, "topic": 0,
+    "agreement": 1,
+    "government": 2, "ministry": 2, "agency": 2, "company": 2,
+    "meeting": 3, "person": 3, "place": 3, "post": 3,
+}
+
+
+def _degrees(edges: Iterable[tuple[str, str, str]]) -> dict[str, int]:
+    """Distinct neighbours of each node over the edges (either direction, loops not counted)."""
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for a, b, *_ in edges:
+        if a != b:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+    return {node: len(found) for node, found in neighbours.items()}
+
+
+def choose(kinds: dict[str, str], degree: dict[str, int], limit: int, *, pinned: Iterable[str] = ()) -> set[str]:
+    """The ``limit`` nodes a capped view keeps: deterministic, ties broken by IRI.
+
+    ``pinned`` nodes first (the focus of an ego view); then countries, blocs and
+    topics (the map people filter by), most connected first; of the room left,
+    up to half goes to the most connected agreements and the rest to the most
+    connected organisations (either taking what the other does not use); what
+    is still free goes to meetings, people, places and posts by degree.
+    """
+    keep = [n for n in sorted(set(pinned)) if n in kinds][:limit]
+    groups: dict[int, list[str]] = defaultdict(list)
+    for node in sorted(kinds, key=lambda n: (-degree.get(n, 0), n)):
+        if node not in keep:
+            groups[GROUPS.get(kinds[node], 3)].append(node)
+    keep += groups[0][: max(0, limit - len(keep))]
+    room = limit - len(keep)
+    agreements_, organisations = groups[1], groups[2]
+    take_agreements = min(len(agreements_), max(room // 2, room - len(organisations)))
+    take_organisations = min(len(organisations), room - take_agreements)
+    keep += agreements_[:take_agreements] + organisations[:take_organisations]
+    keep += groups[3][: max(0, limit - len(keep))]
+    return set(keep)
+
+
+def omitted(kinds: dict[str, str], edges: int, keep: set[str], limit: int) -> dict[str, Any]:
+    """What a capped view left out, for the page's note: totals, and nodes left out per kind."""
+    per_kind: dict[str, int] = defaultdict(int)
+    for node, kind in kinds.items():
+        if node not in keep:
+            per_kind[kind] += 1
+    return {"limit": limit, "nodes": len(kinds), "edges": edges,
+            "kinds": {kind: per_kind[kind] for kind in KINDS if per_kind.get(kind)}}
+
+
+def _only_agreements(graph: nx.MultiDiGraph, drawn: set[str]) -> None:
+    """Nodes and edges of a capped view list only the agreements it draws (their count stays in the facts)."""
+    for _, data in graph.nodes(data=True):
+        data["agreements"] = [a for a in data["agreements"] if a in drawn]
+    for _, _, data in graph.edges(data=True):
+        data["agreements"] = [a for a in data["agreements"] if a in drawn]
+
+
+def cap(graph: nx.MultiDiGraph, limit: int) -> nx.MultiDiGraph:
+    """A view of at most ``limit`` nodes (:func:`choose`; an ego view keeps its focus), or the graph itself.
+
+    For a projected graph that was not capped as it was built (ego, countries
+    and topics views, or ``project`` without ``limit``).  Views that draw
+    agreements then list only those; the others keep their agreement lists.
+    """
+    if graph.number_of_nodes() <= limit:
+        return graph
+    kinds = {str(n): str(d.get("kind", "")) for n, d in graph.nodes(data=True)}
+    degree = _degrees(graph.edges())
+    focus = graph.graph.get("focus")
+    keep = choose(kinds, degree, limit, pinned=[focus] if focus else [])
+    capped = _sorted_copy(graph.subgraph(keep))  # attribute dicts of its own: the caller's graph is not touched
+    capped.graph.update(graph.graph)
+    left_out = omitted(kinds, graph.number_of_edges(), keep, limit)
+    drawn = {n for n in keep if kinds[n] == "agreement"}
+    if drawn:
+        _only_agreements(capped, drawn)
+        infos = graph.graph.get("agreements", {})
+        capped.graph["agreements"] = {a: infos[a] for a in sorted(drawn) if a in infos}
+    capped.graph["omitted"] = left_out
+    return capped
 
 
 def _add_agreement_count(graph: nx.MultiDiGraph) -> None:

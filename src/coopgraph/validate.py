@@ -50,18 +50,8 @@ def shape_problems(store: ox.Store, origins: Mapping[Any, Location]) -> list[Pro
     results as pySHACL (:func:`shacl_problems`, which a test compares), in
     seconds where pySHACL took minutes for a thousand agreements.
     """
-    try:
-        from coopgraph.shapes import shape_problems as compiled
-    except ImportError:  # pragma: no cover - until the compiler lands
-        import pyoxigraph as ox
+    from coopgraph.shapes import shape_problems as compiled
 
-        from coopgraph.store import graph_node
-
-        graphs = {}
-        for name in ("asserted", "ontology"):
-            text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph_node(name)) or b""
-            graphs[name] = Graph().parse(data=text, format="nt")
-        return shacl_problems(graphs["asserted"], graphs["ontology"], origins)  # type: ignore[arg-type]
     return compiled(store, origins)  # type: ignore[arg-type]
 
 

@@ -416,6 +416,20 @@
     box.appendChild(el("h2", t("communitySizes")));
     box.appendChild(el("div", a.community_sizes.slice(0, 20).join(", ") + (a.community_sizes.length > 20 ? ", …" : "")));
   }
+  function renderOmitted() {  // a capped view says what it left out, and how to see it
+    var box = document.getElementById("omitted");
+    var o = DATA.omitted;
+    box.textContent = "";
+    box.hidden = !o;
+    if (!o) return;
+    function count(value) { return Number(value).toLocaleString("en-US"); }  // 12,345 in both languages
+    var left = Object.keys(o.kinds).map(function (kind) { return count(o.kinds[kind]) + " × " + kindName(kind); });
+    box.appendChild(el("p", format(t("omitted"), {
+      n: count(DATA.nodes.length), total: count(o.nodes), e: count(DATA.edges.length), edges: count(o.edges),
+      limit: count(o.limit), left: left.join(", ")
+    })));
+    box.appendChild(el("p", t("omittedHow")));
+  }
   function renderControls() {
     document.documentElement.lang = state.lang;
     document.querySelectorAll("[data-ui]").forEach(function (node) { node.textContent = t(node.dataset.ui); });
@@ -430,6 +444,7 @@
     slider.value = String(state.dateIndex);
     renderLegend();
     renderStats();
+    renderOmitted();
   }
   function viewName() {
     var name = t("view_" + DATA.view);
