@@ -10,16 +10,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
 
 from coopgraph.curate import curate
 from coopgraph.dataset import read_ontology
 from coopgraph.errors import CoopgraphError, Location, Problem
 from coopgraph.populate import populate
 from coopgraph.resources import shapes_file
-from coopgraph.shapes import _short, shape_problems
+from coopgraph.shapes import shape_problems
 from coopgraph.store import graph_node
-from coopgraph.validate import _short as validate_short
+from coopgraph.validate import shacl_problems
 
 from .conftest import SHIPPED, TINY
 
@@ -51,37 +50,12 @@ def _shown(problems: list[Problem]) -> list[tuple[str, str]]:
     return sorted((str(p.location), p.message) for p in problems)
 
 
-def _pyshacl(
-    data: Graph, ontology: Graph, origins: dict[URIRef, Location], shapes_path: Path | None = None
-) -> list[Problem]:
-    """The reference: ``validate.shacl_problems`` as it ran pySHACL when shapes.py was written.
-
-    A copy, so that these tests keep comparing against pySHACL even once the pipeline calls
-    shapes.py instead; ``test_reference_is_validates`` checks that the copy still agrees.
-    """
-    import pyshacl
-
-    shapes = Graph().parse(shapes_path or shapes_file(), format="turtle")
-    _, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", abort_on_first=False, allow_warnings=True
-    )
-    problems = []
-    for result in report.subjects(SH.resultSeverity, SH.Violation):
-        focus = report.value(result, SH.focusNode)
-        message = report.value(result, SH.resultMessage) or "violates the data contract"
-        path = report.value(result, SH.resultPath)
-        where = origins.get(focus, Location("(graph)")) if isinstance(focus, URIRef) else Location("(graph)")
-        shown = f" [{validate_short(path)}]" if isinstance(path, URIRef) else ""
-        problems.append(Problem(where, f"{message}{shown} ({validate_short(focus)})"))
-    return problems
-
-
 def _same_as_pyshacl(asserted: Graph, origins: dict[URIRef, Location]) -> list[tuple[str, str]]:
     """Both validators on the same input; returns the (equal) problems for further checks."""
     ontology = _ontology()
     ours = shape_problems(_store(asserted, ontology), origins)
     assert ours == sorted(ours), "problems come sorted"
-    expected = _shown(_pyshacl(asserted, ontology, origins))
+    expected = _shown(shacl_problems(asserted, ontology, origins))
     assert _shown(ours) == expected
     return expected
 
@@ -254,7 +228,7 @@ coop:Maybe a coop:AgreementStatus ; rdfs:label "maybe"@en ; skos:altLabel "maybe
     )
     asserted, origins = _turtle("id:sg1 a coop:Signature ; coop:certainty coop:Perhaps .\n")
     ours = shape_problems(_store(asserted, ontology), origins)
-    assert _shown(ours) == _shown(_pyshacl(asserted, ontology, origins))
+    assert _shown(ours) == _shown(shacl_problems(asserted, ontology, origins))
     texts = [p.message for p in ours]
     assert any("(rdfs:label) needs a language tag" in t and "(Gadget)" in t for t in texts)
     assert any("(skos:altLabel) needs a language tag" in t and "(Perhaps)" in t for t in texts)
@@ -297,7 +271,7 @@ id:c4 a coop:Country .
 """
     asserted, origins = _turtle(data)
     ours = shape_problems(_store(asserted, _ontology()), origins, shapes=shapes)
-    expected = _shown(_pyshacl(asserted, _ontology(), origins, shapes))
+    expected = _shown(shacl_problems(asserted, _ontology(), origins, shapes))
     assert _shown(ours) == expected
     assert sorted(m.rsplit(" (", 1)[1] for _, m in expected) == ["c3)", "c4)", "sg2)", "sg4)", "x1)"]
 
@@ -357,26 +331,6 @@ def test_an_edited_shapes_file_is_compiled_again(tmp_path: Path) -> None:
 
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     assert shape_problems(store, origins, shapes=path) == []
-
-
-def test_reference_is_validates(tiny_copy: Path) -> None:
-    topics = tiny_copy / "topics.yaml"
-    topics.write_text(topics.read_text(encoding="utf-8") + "- id: thai-only\n  name: {th: ไทย}\n", encoding="utf-8")
-    from coopgraph.validate import shacl_problems
-
-    asserted, origins = _world(tiny_copy)
-    reference = _shown(_pyshacl(asserted, _ontology(), origins))
-    assert reference == _shown(shacl_problems(asserted, _ontology(), origins)) and len(reference) == 1
-
-
-def test_short_is_validates() -> None:
-    for text in (
-        "https://w3id.org/coopgraph/ontology#Agreement",
-        "https://w3id.org/coopgraph/id/agreement/x",
-        "x",
-        "a#b#c",
-    ):
-        assert _short(text) == validate_short(URIRef(text))
 
 
 def test_shipped_shapes_compile_and_need_the_ontology() -> None:

@@ -229,35 +229,22 @@ class Index:
         return self
 
     def objects(self, s: str, p: object) -> list[Term]:
+        """The objects of ``s p``, sorted (lists are sorted once, when the index is frozen)."""
         found = self.out.get(s)
-        if not found:
-            return []
-        terms = found.get(p if p.__class__ is str else str(p))
+        terms = found.get(p if p.__class__ is str else str(p)) if found else None
         if not terms:
             return []
         return list(terms) if self.frozen else sorted(terms, key=_term_key)
 
     def iris(self, s: str, p: object) -> list[str]:
-        found = self.out.get(s)
-        if not found:
-            return []
-        terms = found.get(p if p.__class__ is str else str(p))
-        if not terms:
-            return []
-        return [o for o in (terms if self.frozen else sorted(terms, key=_term_key)) if isinstance(o, str)]
+        return [o for o in self.objects(s, p) if isinstance(o, str)]
 
     def iri(self, s: str, p: object) -> str | None:
         found = self.iris(s, p)
         return found[0] if found else None
 
     def literals(self, s: str, p: object) -> list[Lit]:
-        found = self.out.get(s)
-        if not found:
-            return []
-        terms = found.get(p if p.__class__ is str else str(p))
-        if not terms:
-            return []
-        return [o for o in (terms if self.frozen else sorted(terms, key=_term_key)) if isinstance(o, Lit)]
+        return [o for o in self.objects(s, p) if isinstance(o, Lit)]
 
     def subjects(self, p: object, o: str) -> list[str]:
         found = self.inv.get(o)

@@ -185,7 +185,7 @@ def _select(store: ox.Store, query: str) -> list[tuple[_Term, ...]]:
 
 
 def _short(text: str) -> str:
-    """The node as ``validate._short`` shows it (kept in step by tests/test_shapes.py)."""
+    """A node as problems name it: the local name of a term, the path under ``/id/`` of an individual."""
     for cut in ("#", "/id/"):
         if cut in text:
             return text.rsplit(cut, 1)[1] if cut == "#" else text.split(cut, 1)[1]

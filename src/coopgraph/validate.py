@@ -17,16 +17,23 @@ from rdflib.namespace import SH
 
 from coopgraph.errors import Location, Problem
 from coopgraph.resources import queries_dir, shapes_file
+from coopgraph.shapes import _short
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
 
-def shacl_problems(data: Graph, ontology: Graph, origins: dict[URIRef, Location]) -> list[Problem]:
-    """Run the SHACL shapes over the asserted graph (with the ontology for class hierarchy)."""
-    import pyshacl  # heavy: only the checking stages pay for it
+def shacl_problems(
+    data: Graph, ontology: Graph, origins: dict[URIRef, Location], shapes_path: Path | None = None
+) -> list[Problem]:
+    """pySHACL over the asserted graph (with the ontology for class hierarchy): the reference.
 
-    shapes = Graph().parse(shapes_file(), format="turtle")
+    The build runs :func:`shape_problems` (the same shapes compiled to SPARQL);
+    tests/test_shapes.py compares the two on many inputs.
+    """
+    import pyshacl  # heavy: only the tests pay for it now
+
+    shapes = Graph().parse(shapes_path or shapes_file(), format="turtle")
     conforms, report, _ = pyshacl.validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", abort_on_first=False, allow_warnings=True
     )
@@ -38,8 +45,8 @@ def shacl_problems(data: Graph, ontology: Graph, origins: dict[URIRef, Location]
         message = report.value(result, SH.resultMessage) or "violates the data contract"
         path = report.value(result, SH.resultPath)
         where = origins.get(focus, Location("(graph)")) if isinstance(focus, URIRef) else Location("(graph)")
-        shown = f" [{_short(path)}]" if isinstance(path, URIRef) else ""
-        problems.append(Problem(where, f"{message}{shown} ({_short(focus)})"))
+        shown = f" [{_short(str(path))}]" if isinstance(path, URIRef) else ""
+        problems.append(Problem(where, f"{message}{shown} ({_short(str(focus))})"))
     return problems
 
 
@@ -72,11 +79,3 @@ def query_problems(store: ox.Store, origins: Mapping[Any, Location], directory: 
             text = (message.value if message is not None else "") or path.stem
             problems.append(Problem(where or Location("(graph)"), f"{text} ({path.stem})"))
     return problems
-
-
-def _short(node: object) -> str:
-    text = str(node)
-    for cut in ("#", "/id/"):
-        if cut in text:
-            return text.rsplit(cut, 1)[1] if cut == "#" else text.split(cut, 1)[1]
-    return text
