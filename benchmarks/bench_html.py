@@ -1,7 +1,7 @@
 """Benchmark the HTML explorer: generation in Python and readiness in headless Chromium.
 
 For synthetic views of 200 and 2,000 nodes (built here as networkx graphs with the
-attributes :func:`coopgraph.project.project` gives: kinds, labels in English and Thai,
+attributes :func:`coopgraph.views.project.project` gives: kinds, labels in English and Thai,
 facts, sources, agreements with dates), it measures
 
 - generation: layout, analytics and the whole ``render`` (which includes both);
@@ -28,11 +28,12 @@ from typing import Any
 
 import networkx as nx
 
-from coopgraph.analytics import analyse
-from coopgraph.dates import parse_date
-from coopgraph.html import render
-from coopgraph.layout import positions
-from coopgraph.project import KINDS, RELATIONS, AgreementInfo
+from coopgraph.curate.dates import parse_date
+from coopgraph.views.analytics import analyse
+from coopgraph.views.facts import AgreementInfo
+from coopgraph.views.html import render
+from coopgraph.views.labels import KINDS, RELATIONS
+from coopgraph.views.layout import positions
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -11,14 +11,14 @@ populating not), each reasoner in a fresh process stopped after ``--timeout``,
 as wall seconds and CPU seconds of that process and its children (the JVM),
 since the machine may be busy.
 
-- ``rules``: :func:`coopgraph.reason.reason_ntriples`: the compiled rules,
+- ``rules``: :func:`coopgraph.reason.reasoner.reason_ntriples`: the compiled rules,
   semi-naive, plus the cooperation rule, the contradiction checks and the
   inferred graph written out as N-Triples: the whole stage.
 - ``baseline``: the bare approach: generic rules that read the schema from the
   store (``?p rdfs:subPropertyOf ?q . ?x ?p ?y`` …) as SPARQL updates on
   pyoxigraph, re-run over everything until nothing new comes, plus the same
   cooperation rule.  No contradiction checks, nothing written out.
-- ``hermit``: :func:`coopgraph.reason.reason` with HermiT via owlready2.
+- ``hermit``: :func:`coopgraph.reason.reasoner.reason` with HermiT via owlready2.
 - ``owlrl``: owlrl's OWL 2 RL closure of the rdflib graph (it derives much
   more: every RL entailment, literals included; and checks nothing we report).
 
@@ -85,16 +85,9 @@ BASELINE_RULES = [
 
 
 def world_for(n: int) -> Path:
-    """The cached synthetic world of ``n`` agreements (shared with ``benchmarks/run.py``)."""
-    try:
-        from benchmarks.run import world_for as cached
-    except ImportError:  # pragma: no cover - run.py absent
-        from benchmarks.generate import generate
+    """The cached synthetic world of ``n`` agreements (the same cache as ``benchmarks/run.py``)."""
+    from benchmarks.generate import world_for as cached
 
-        target = OUT / f"world-{n}"
-        if not target.exists():
-            generate(n, target, seed=7)
-        return target
     return cached(n)[0]
 
 
@@ -110,7 +103,7 @@ def _clock(fn: Callable[[], Any]) -> tuple[Any, float, float]:
 
 
 def ours(ontology: Any, asserted: bytes) -> int:
-    from coopgraph.reason import reason_ntriples
+    from coopgraph.reason.reasoner import reason_ntriples
 
     return reason_ntriples(ontology, asserted).count(b"\n")
 
@@ -119,7 +112,7 @@ def baseline(ontology_nt: bytes, asserted: bytes) -> int:
     """The bare pyoxigraph rules, naive: every rule over every fact until a round adds nothing."""
     import pyoxigraph as ox
 
-    from coopgraph.cooperation import cooperation
+    from coopgraph.reason.cooperation import cooperation
 
     store = ox.Store()
     store.bulk_load(ontology_nt + asserted, ox.RdfFormat.N_TRIPLES)
@@ -137,7 +130,7 @@ def baseline(ontology_nt: bytes, asserted: bytes) -> int:
 def hermit(ontology: Any, asserted: bytes) -> int:
     from rdflib import Graph
 
-    from coopgraph.reason import reason
+    from coopgraph.reason.reasoner import reason
 
     graph = Graph().parse(data=asserted.decode("utf-8"), format="nt")
     return len(reason(ontology, graph, reasoner="hermit"))
@@ -161,7 +154,7 @@ def _inputs(world: Path) -> tuple[Any, bytes, bytes, int]:
     """
     import pyoxigraph as ox
 
-    from coopgraph.dataset import read_ontology
+    from coopgraph.graph.dataset import read_ontology
     from coopgraph.resources import ontology_file
 
     marker = world / ".generated-world"
@@ -170,8 +163,8 @@ def _inputs(world: Path) -> tuple[Any, bytes, bytes, int]:
     if cache.exists() and cache_stamp.exists() and cache_stamp.read_text(encoding="utf-8") == stamp:
         asserted = cache.read_bytes()
     else:
-        from coopgraph.curate import curate
-        from coopgraph.populate import ntriples
+        from coopgraph.curate.checker import curate
+        from coopgraph.graph.populate import ntriples
 
         asserted, _ = ntriples(curate(world))
         cache.write_bytes(asserted)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import datetime as dt
+import hashlib
 import random
 import shutil
 import sys
@@ -651,3 +652,17 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def world_for(n: int, seed: int = 7) -> tuple[Path, float | None]:
+    """The cached synthetic world of ``n`` agreements (generated when missing or stale), and generation time."""
+    stamp = hashlib.sha256((ROOT / "benchmarks" / "generate.py").read_bytes()).hexdigest()[:12]
+    target = ROOT / "benchmarks" / "out" / f"world-{n}"
+    marker = target / MARKER
+    want = f"n={n} seed={seed} generator={stamp}\n"
+    if marker.exists() and marker.read_text(encoding="utf-8") == want:
+        return target, None
+    started = time.perf_counter()
+    generate(n, target, seed=seed)
+    marker.write_text(want, encoding="utf-8")
+    return target, time.perf_counter() - started

@@ -12,9 +12,9 @@ Stages and their baselines:
 
 - build (curate -> populate -> on-disk store) vs PyYAML's C loader over the
   same files plus loading the same triples as N-Triples into pyoxigraph;
-- every saved query (coopgraph.query on the built store) vs a raw in-memory
+- every saved query (coopgraph.sparql.query on the built store) vs a raw in-memory
   ``pyoxigraph.Store`` holding the same quads, p50 over repeats;
-- Turtle export (coopgraph.export) vs pyoxigraph's Turtle serialiser;
+- Turtle export (coopgraph.export.formats) vs pyoxigraph's Turtle serialiser;
 - inference (coopgraph's rules reasoner) vs the same rules as bare SPARQL
   updates on pyoxigraph (and owlrl on the smallest world);
 - HTML generation and browser-ready time (benchmarks/bench_html.py);
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import os
 import platform
@@ -39,6 +38,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from benchmarks.generate import world_for
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -80,7 +81,7 @@ def _emit(result: dict[str, Any]) -> None:
 
 
 def _yaml_files(world: Path) -> list[Path]:
-    from coopgraph.model import REGISTRIES
+    from coopgraph.curate.model import REGISTRIES
 
     return [world / name for name in REGISTRIES if (world / name).exists()] + sorted(
         (world / "agreements").glob("*.y*ml")
@@ -105,10 +106,10 @@ def child_build(world: Path, work: Path) -> None:
     on-disk store.  Then, timed apart (inference has its own target), the rules
     reasoner, and the store written again with the inferred graph for the queries.
     """
-    from coopgraph.curate import curate
+    from coopgraph.check.validate import query_problems, shape_problems
+    from coopgraph.curate.checker import curate
+    from coopgraph.graph.store import write_store_from
     from coopgraph.pipeline import Checked, infer, populate_store, tally
-    from coopgraph.store import write_store_from
-    from coopgraph.validate import query_problems, shape_problems
 
     started, cpu = time.perf_counter(), _cpu()
     curated = curate(world)
@@ -165,7 +166,7 @@ def child_build_baseline(world: Path, work: Path) -> None:
     import pyoxigraph as ox
     import yaml
 
-    from coopgraph.store import graph_node, open_store
+    from coopgraph.graph.store import graph_node, open_store
 
     built = open_store(work / "build")
     with (work / "data.nt").open("wb") as out:  # the same triples (untimed)
@@ -228,7 +229,7 @@ def _pick_bindings(store: Any) -> dict[str, str]:
 
 
 def child_queries(world: Path, work: Path, repeats: int, skip: frozenset[str] = frozenset()) -> None:
-    """Every saved query: coopgraph.query on the built store vs raw pyoxigraph (in memory, and on the same disk store).
+    """Every saved query: coopgraph.sparql.query on the built store vs raw pyoxigraph (in memory, and on the same disk store).
 
     One result line per query, as each finishes, so the parent can stop a
     query that runs away (and restart this child past it).  A query slower
@@ -236,10 +237,10 @@ def child_queries(world: Path, work: Path, repeats: int, skip: frozenset[str] = 
     """
     import pyoxigraph as ox
 
-    from coopgraph.query import query_prefixes, run
-    from coopgraph.queryfile import bind, saved_queries
-    from coopgraph.serve import worker_store
-    from coopgraph.store import open_store
+    from coopgraph.graph.store import open_store
+    from coopgraph.sparql.endpoint import worker_store
+    from coopgraph.sparql.query import query_prefixes, run
+    from coopgraph.sparql.queryfile import bind, saved_queries
 
     prefixes = query_prefixes()
     ours_store = open_store(work / "build")  # what `coopgraph query` opens
@@ -301,11 +302,11 @@ QUICK_QUERY_LIMIT = 20.0
 
 
 def child_export(world: Path, work: Path, repeats: int) -> None:
-    """Turtle export of all graphs: coopgraph.export vs pyoxigraph's Turtle serialiser over the same quads."""
+    """Turtle export of all graphs: coopgraph.export.formats vs pyoxigraph's Turtle serialiser over the same quads."""
     import pyoxigraph as ox
 
-    from coopgraph.export import declared_prefixes, export
-    from coopgraph.store import open_store
+    from coopgraph.export.formats import declared_prefixes, export
+    from coopgraph.graph.store import open_store
 
     store = open_store(work / "build")
     declared = declared_prefixes()
@@ -401,22 +402,6 @@ CHILDREN: dict[str, Callable[..., None]] = {
 # ---------------------------------------------------------------------------------------------------------
 # the parent: worlds, children, report
 # ---------------------------------------------------------------------------------------------------------
-def world_for(n: int, seed: int = SEED) -> tuple[Path, float | None]:
-    """The cached synthetic world of ``n`` agreements (generated when missing or stale), and generation time."""
-    from benchmarks.generate import MARKER, generate
-
-    stamp = hashlib.sha256((ROOT / "benchmarks" / "generate.py").read_bytes()).hexdigest()[:12]
-    target = OUT / f"world-{n}"
-    marker = target / MARKER
-    want = f"n={n} seed={seed} generator={stamp}\n"
-    if marker.exists() and marker.read_text(encoding="utf-8") == want:
-        return target, None
-    started = time.perf_counter()
-    generate(n, target, seed=seed)
-    marker.write_text(want, encoding="utf-8")
-    return target, time.perf_counter() - started
-
-
 def spawn(name: str, world: Path, work: Path, repeats: int = 1, limit: float | None = None) -> dict[str, Any]:
     """Run one child; its result, or the error it died with (printed, never hidden), or how long it was given."""
     argv = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--world", str(world), "--work", str(work)]

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from benchmarks.generate import MARKER, generate
 
-from coopgraph.curate import curate
+from coopgraph.curate.checker import curate
 
 
 def _files(world: Path) -> dict[str, bytes]:

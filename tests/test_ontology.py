@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from coopgraph.vocab import COOP, KIND_SEGMENTS, ONTOLOGY_IRI, individual
+from coopgraph.graph.vocab import COOP, KIND_SEGMENTS, ONTOLOGY_IRI, individual
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "coopgraph.ttl"

@@ -12,8 +12,7 @@ import pytest
 from rdflib import Dataset, Graph
 
 from coopgraph.cli import main
-
-from .conftest import BAD, TINY
+from tests.conftest import BAD, TINY
 
 OUTPUTS = ("coopgraph.ttl", "coopgraph.trig")
 
@@ -109,8 +108,8 @@ def test_the_owl_reasoners_inferences_are_what_gets_written(
     """Outputs are prepared from the rules while the OWL reasoner runs; when the two disagree, the reasoner wins."""
     from rdflib import URIRef
 
-    from coopgraph import reason as reasoning
-    from coopgraph.vocab import COOP
+    from coopgraph.graph.vocab import COOP
+    from coopgraph.reason import reasoner as reasoning
 
     extra = (URIRef("https://w3id.org/coopgraph/id/country/alpha"), COOP.cooperatesWith,
              URIRef("https://w3id.org/coopgraph/id/country/alpha"))

@@ -12,8 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from coopgraph.cli import main
-
-from .conftest import SHIPPED
+from tests.conftest import SHIPPED
 
 PREFIXES = """
 PREFIX coop: <https://w3id.org/coopgraph/ontology#>

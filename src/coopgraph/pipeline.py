@@ -6,7 +6,7 @@ The graph lives in an in-memory Oxigraph store from the moment it is minted:
 populate streams N-Triples into it (no rdflib Graph of the data is built,
 but for the small copies an OWL reasoner reads), the shapes and the violation queries run on it, the reasoner adds the
 ``inferred`` graph to it, and the outputs are serialised from it
-(:mod:`coopgraph.export`: the same bytes ``coopgraph export`` writes).  The
+(:mod:`coopgraph.export.formats`: the same bytes ``coopgraph export`` writes).  The
 rdflib path this replaced took 4 minutes for 1,000 agreements; 100,000 would
 not have fitted in memory.
 
@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
-from coopgraph.curate import World, curate
+from coopgraph.curate.checker import World, curate
 from coopgraph.errors import CoopgraphError, Location, Problem
-from coopgraph.vocab import COOP, DEFAULT_BASE
+from coopgraph.graph.vocab import COOP, DEFAULT_BASE
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -72,8 +72,8 @@ class Checked:
         if name not in self._graphs:
             import pyoxigraph as ox
 
-            from coopgraph.dataset import new_graph
-            from coopgraph.store import graph_node
+            from coopgraph.graph.dataset import new_graph
+            from coopgraph.graph.store import graph_node
 
             graph = new_graph(self.base)
             text = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph_node(name)) or b""
@@ -94,7 +94,7 @@ class Checked:
 
 def check(data_dir: Path, *, base: str = DEFAULT_BASE) -> Checked:
     """Every check a curator needs, in order; raise one error listing all problems."""
-    from coopgraph.validate import query_problems, shape_problems
+    from coopgraph.check.validate import query_problems, shape_problems
 
     world = curate(data_dir)
     store, origins = populate_store(world, base=base)
@@ -122,8 +122,8 @@ def populate_store(world: World, *, base: str = DEFAULT_BASE) -> tuple[ox.Store,
     """The ontology and the asserted graph in a new in-memory store, and where each node came from."""
     import pyoxigraph as ox
 
-    from coopgraph.populate import traced_ntriples
-    from coopgraph.store import LOAD_BATCH, batches, graph_node
+    from coopgraph.graph.populate import traced_ntriples
+    from coopgraph.graph.store import LOAD_BATCH, batches, graph_node
 
     store = ox.Store()
     store.bulk_load(ontology_ntriples(), ox.RdfFormat.N_TRIPLES, to_graph=graph_node("ontology"))
@@ -149,7 +149,7 @@ def infer(checked: Checked, *, reasoner: str) -> None:
     """Add the ``inferred`` graph to the checked store (nothing with ``reasoner="none"``)."""
     if reasoner == "none":
         return
-    from coopgraph.reason import reason_store
+    from coopgraph.reason.reasoner import reason_store
 
     reason_store(checked.store, reasoner=reasoner, origins=checked.origins, owl_input=checked.graph)
 
@@ -166,9 +166,9 @@ class Summary:
 
 def build(data_dir: Path, out_dir: Path, *, base: str = DEFAULT_BASE, reasoner: str = "auto") -> Summary:
     """Check, populate, reason; write ``coopgraph.ttl``, ``.trig``, ``.html`` and the store, atomically."""
-    from coopgraph.dataset import write_atomically
-    from coopgraph.reason import OWL_REASONERS, choose
-    from coopgraph.store import STORE_LINK, write_store_from
+    from coopgraph.files import write_atomically
+    from coopgraph.graph.store import STORE_LINK, write_store_from
+    from coopgraph.reason.reasoner import OWL_REASONERS, choose
 
     checked = check(data_dir, base=base)
     chosen = "none" if reasoner == "none" else choose(reasoner, checked.size())
@@ -184,8 +184,8 @@ def build(data_dir: Path, out_dir: Path, *, base: str = DEFAULT_BASE, reasoner: 
 
 def outputs(checked: Checked, out_dir: Path) -> dict[Path, bytes]:
     """The files a build writes, from the checked (and reasoned) store."""
-    from coopgraph.export import serialise, statements
-    from coopgraph.html import explorer_page_from_store  # pyvis and numpy only when building
+    from coopgraph.export.formats import serialise, statements
+    from coopgraph.views.html import explorer_page_from_store  # pyvis and numpy only when building
 
     stated = statements(checked.store, base=checked.base)  # sorted once, written twice
     return {
@@ -210,8 +210,8 @@ def _outputs_with_owl_reasoner(checked: Checked, reasoner: str, out_dir: Path) -
 
     import pyoxigraph as ox
 
-    from coopgraph.reason import reason, reason_store
-    from coopgraph.store import graph_node
+    from coopgraph.graph.store import graph_node
+    from coopgraph.reason.reasoner import reason, reason_store
 
     ontology, asserted = checked.ontology, checked.asserted  # rdflib copies, made before the thread starts
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="owl-reasoner") as pool:
@@ -237,7 +237,7 @@ def _outputs_with_owl_reasoner(checked: Checked, reasoner: str, out_dir: Path) -
 
 
 def count(store: ox.Store, graph: str, pattern: str = "?s ?p ?o") -> int:
-    from coopgraph.store import graph_node
+    from coopgraph.graph.store import graph_node
 
     answer: Any = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_node(graph).value}> {{ {pattern} }} }}")
     return int(next(iter(answer))[0].value)
@@ -259,6 +259,6 @@ def counts(checked: Checked) -> dict[str, int]:
 
 
 def _graph(name: str) -> str:
-    from coopgraph.store import graph_node
+    from coopgraph.graph.store import graph_node
 
     return graph_node(name).value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from coopgraph.iris import DEFAULT_BASE
+from coopgraph.graph.iris import DEFAULT_BASE
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:

@@ -50,7 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from coopgraph.errors import CoopgraphError
-    from coopgraph.store import open_store
+    from coopgraph.graph.store import open_store
 
     bundle_only = [
         flag
@@ -71,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args.out)
     if args.bundle is not None:
         return _bundle(store, args)
-    from coopgraph.dataset import write_atomically
-    from coopgraph.export import export
+    from coopgraph.export.formats import export
+    from coopgraph.files import write_atomically
 
     fmt = args.format or _format_of(args.output)
     data = export(store, fmt, graph=args.graph, base=args.base)
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _format_of(output: Path | None) -> str:
     """``-o x.nq`` means N-Quads; anything unknown means Turtle."""
-    from coopgraph.export import FORMATS
+    from coopgraph.export.formats import FORMATS
 
     if output is not None:
         for name, fmt in FORMATS.items():
@@ -99,7 +99,7 @@ def _format_of(output: Path | None) -> str:
 
 
 def _bundle(store: object, args: argparse.Namespace) -> int:
-    from coopgraph.bundle import Options, bundle
+    from coopgraph.export.bundle import Options, bundle
 
     defaults = Options()
     options = Options(

@@ -14,7 +14,7 @@ HELP = "replace a named graph in a SPARQL 1.1 Graph Store Protocol store with th
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from coopgraph.publish import BATCH, DEFAULT_GRAPH, PARTS
+    from coopgraph.sparql.publish import BATCH, DEFAULT_GRAPH, PARTS
 
     parser.add_argument("--endpoint", required=True, metavar="URL", help="the store's Graph Store Protocol URL")
     parser.add_argument(
@@ -35,8 +35,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from coopgraph.errors import CoopgraphError
-    from coopgraph.publish import PARTS, publish
-    from coopgraph.store import open_store
+    from coopgraph.graph.store import open_store
+    from coopgraph.sparql.publish import PARTS, publish
 
     if args.batch < 1:
         raise CoopgraphError("--batch must be at least 1")

@@ -26,7 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coopgraph.queryfile import find_query, saved_queries
+    from coopgraph.sparql.queryfile import find_query, saved_queries
 
     if args.name:
         saved = find_query(args.name)
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
 
     from coopgraph.commands.query import write
-    from coopgraph.query import Result
+    from coopgraph.sparql.query import Result
 
     chosen = [q for q in saved_queries().values() if args.tag is None or args.tag in q.tags]
     rows = tuple(

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from coopgraph.commands import add_base_option
 
 if TYPE_CHECKING:
-    from coopgraph.query import Result
-    from coopgraph.queryfile import Param
+    from coopgraph.sparql.query import Result
+    from coopgraph.sparql.queryfile import Param
 
 HELP = "run a saved query (by name), a .rq file or SPARQL text on the built graph"
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "markdown", "turtle", "ntriples", "jsonld")
@@ -59,8 +59,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from coopgraph.errors import CoopgraphError
-    from coopgraph.query import parse_assignments, query_prefixes, run, run_remote
-    from coopgraph.queryfile import bind, guess_params
+    from coopgraph.sparql.query import parse_assignments, query_prefixes, run, run_remote
+    from coopgraph.sparql.queryfile import bind, guess_params
 
     prefixes = query_prefixes(args.base)
     text, params, source = resolve(args.query)
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             source=source,
         )
     else:
-        from coopgraph.store import open_store
+        from coopgraph.graph.store import open_store
 
         result = run(open_store(args.out), text, bindings=bindings, graph=args.graph, prefixes=prefixes, source=source)
     write(result.shown(), args.format, prefixes)
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
 def write(result: Result, fmt: str | None, prefixes: dict[str, str]) -> None:
     """Write a result to stdout: a table on a terminal, csv when piped, Turtle for graphs."""
     from coopgraph.errors import CoopgraphError
-    from coopgraph.results import render
+    from coopgraph.sparql.results import render
 
     if fmt is None:
         fmt = "turtle" if result.kind == "graph" else "table" if sys.stdout.isatty() else "csv"
@@ -111,7 +111,7 @@ def write(result: Result, fmt: str | None, prefixes: dict[str, str]) -> None:
 def resolve(argument: str) -> tuple[str, dict[str, Param] | None, str]:
     """The query text, its declared parameters (None when it has no header) and how to name it."""
     from coopgraph.errors import CoopgraphError, display_path
-    from coopgraph.queryfile import find_query, parse_query, saved_names
+    from coopgraph.sparql.queryfile import find_query, parse_query, saved_names
 
     if re.fullmatch(r"[\w.-]+", argument) and argument in saved_names():
         saved = find_query(argument)

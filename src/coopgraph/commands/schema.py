@@ -7,8 +7,9 @@ import json
 import sys
 from pathlib import Path
 
+from coopgraph.curate import KINDS
+
 HELP = "print (or write) the JSON Schema of a data file kind"
-KINDS = ("agreement", "sources", "actors", "places", "posts", "people", "topics", "meetings")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -17,7 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coopgraph.jsonschema import schema_for, write_schemas
+    from coopgraph.curate.jsonschema import schema_for, write_schemas
 
     if args.out_dir:
         for path in write_schemas(args.out_dir):

@@ -37,7 +37,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from coopgraph.errors import CoopgraphError
-    from coopgraph.serve import Settings, serve
+    from coopgraph.sparql.endpoint import Settings, serve
 
     if args.timeout <= 0 or args.max_rows < 1 or args.workers < 1:
         raise CoopgraphError("--timeout must be positive; --max-rows and --workers at least 1")

@@ -18,8 +18,8 @@ from coopgraph.commands.visualise import add_view_options, projected
 if TYPE_CHECKING:
     import networkx as nx
 
-    from coopgraph.analytics import Analytics
-    from coopgraph.query import Result
+    from coopgraph.sparql.query import Result
+    from coopgraph.views.analytics import Analytics
 
 HELP = "centrality, communities and agreements per year of a network view; GraphML/GEXF export"
 TABLES = ("summary", "nodes", "communities", "years", "kinds")
@@ -39,10 +39,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coopgraph.analytics import analyse, gexf, graphml
     from coopgraph.commands.query import write
-    from coopgraph.dataset import prefixes as dataset_prefixes
-    from coopgraph.dataset import write_atomically
+    from coopgraph.files import write_atomically
+    from coopgraph.graph.dataset import prefixes as dataset_prefixes
+    from coopgraph.views.analytics import analyse, gexf, graphml
 
     graph = projected(args)
     analytics = analyse(graph)
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     if args.graphml:
         files[args.graphml] = graphml(graph, analytics)
     if args.gexf:
-        from coopgraph.layout import positions
+        from coopgraph.views.layout import positions
 
         files[args.gexf] = gexf(graph, analytics, positions(graph))
     if files:
@@ -65,7 +65,7 @@ def table(graph: nx.MultiDiGraph, analytics: Analytics, which: str, *, top: int 
     """One analytics table as a query result, so it prints in every format ``coopgraph query`` has."""
     import pyoxigraph as ox
 
-    from coopgraph.query import Result
+    from coopgraph.sparql.query import Result
 
     def lit(value: object) -> ox.Literal:
         if isinstance(value, bool) or not isinstance(value, int | float):

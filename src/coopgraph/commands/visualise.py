@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coopgraph.project import VIEWS
+from coopgraph.views.labels import VIEWS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -33,8 +33,9 @@ def add_view_options(parser: argparse.ArgumentParser) -> None:
 
 def projected(args: argparse.Namespace) -> nx.MultiDiGraph:
     """The view the options ask for, projected from the built store."""
-    from coopgraph.project import Period, project
-    from coopgraph.store import open_store
+    from coopgraph.graph.store import open_store
+    from coopgraph.views.facts import Period
+    from coopgraph.views.project import project
 
     period = Period.parse(args.start, args.end)
     return project(open_store(args.out), view=args.view, focus=args.focus, depth=args.depth, period=period)
@@ -47,8 +48,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coopgraph.dataset import write_atomically
-    from coopgraph.html import render
+    from coopgraph.files import write_atomically
+    from coopgraph.views.html import render
 
     graph = projected(args)
     page = render(graph, lang=args.lang)

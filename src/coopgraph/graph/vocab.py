@@ -1,0 +1,176 @@
+"""Every coopgraph IRI, written once.
+
+`COOP` is a closed namespace: a misspelt term (``COOP.Agrement``) raises
+``AttributeError`` instead of silently minting a new IRI.  A test checks that
+every term here is declared in ``ontology/coopgraph.ttl`` and vice versa.
+
+Individuals live under ``https://w3id.org/coopgraph/id/<kind>/<slug>``; the base
+is configurable so a portal can publish under its own domain (see
+:func:`individual`).
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+# the text of every IRI lives in coopgraph.graph.iris (no rdflib there, so `coopgraph query` starts fast)
+from coopgraph.graph.iris import DEFAULT_BASE, GRAPH_BASE, KIND_SEGMENTS, ONTOLOGY_IRI, STANDARD
+
+__all__ = ["COOP", "DCAT", "DEFAULT_BASE", "GRAPH_BASE", "KIND_SEGMENTS", "ONTOLOGY_IRI", "ORG", "PROV", "SCHEMA"]
+__all__ += ["VOID", "WD", "graph_iri", "individual"]
+
+ORG = Namespace(STANDARD["org"])
+PROV = Namespace(STANDARD["prov"])
+SCHEMA = Namespace(STANDARD["schema"])
+WD = Namespace(STANDARD["wd"])
+VOID = Namespace(STANDARD["void"])
+DCAT = Namespace(STANDARD["dcat"])
+
+
+class COOP(DefinedNamespace):
+    """The coopgraph ontology terms (``coop:``)."""
+
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _fail = True
+
+    # --- classes: actors -------------------------------------------------
+    Actor: URIRef  # anything that can be party to an agreement
+    Country: URIRef
+    Organization: URIRef
+    IntergovernmentalOrganization: URIRef
+    GovernmentBody: URIRef  # an organisation serving one country
+    Government: URIRef
+    Ministry: URIRef
+    GovernmentAgency: URIRef
+    Company: URIRef
+    Person: URIRef
+    Place: URIRef
+    # --- classes: posts, tenures, memberships, change --------------------
+    Post: URIRef
+    Tenure: URIRef
+    BlocMembership: URIRef
+    OrganizationChange: URIRef
+    # --- classes: agreements and their lifecycle -------------------------
+    Agreement: URIRef
+    MemorandumOfUnderstanding: URIRef
+    MemorandumOfCooperation: URIRef
+    Declaration: URIRef
+    Roadmap: URIRef
+    JointStatement: URIRef
+    FrameworkAgreement: URIRef
+    CooperationArea: URIRef
+    AgreementStatus: URIRef
+    StatusChange: URIRef
+    # --- classes: events --------------------------------------------------
+    Signing: URIRef
+    Signature: URIRef
+    Meeting: URIRef
+    MeetingSeries: URIRef
+    # --- classes: topics, sources, certainty, precision ------------------
+    Topic: URIRef
+    SourceDocument: URIRef
+    Certainty: URIRef
+    DatePrecision: URIRef
+
+    # --- individuals of the enumerations ---------------------------------
+    topics: URIRef  # the skos:ConceptScheme of cooperation topics
+    Stated: URIRef
+    Partial: URIRef
+    Unknown: URIRef
+    DayPrecision: URIRef
+    MonthPrecision: URIRef
+    YearPrecision: URIRef
+    Planned: URIRef
+    Announced: URIRef
+    CabinetApproved: URIRef
+    Signed: URIRef
+    Adopted: URIRef
+    InForce: URIRef
+    Expired: URIRef
+    Cancelled: URIRef
+
+    # --- object properties -------------------------------------------------
+    serves: URIRef  # government body -> country
+    memberOfBloc: URIRef  # country -> bloc (derived from BlocMembership)
+    hasMember: URIRef  # bloc -> country
+    member: URIRef  # BlocMembership -> country
+    bloc: URIRef  # BlocMembership -> bloc
+    hasMembership: URIRef  # country -> BlocMembership
+    postIn: URIRef  # Post -> organisation
+    holder: URIRef  # Tenure -> person
+    tenureOf: URIRef  # Tenure -> post
+    holds: URIRef  # person -> post (derived from tenures)
+    hasTenure: URIRef  # person -> Tenure
+    originalOrganization: URIRef  # change -> old organisation
+    resultingOrganization: URIRef  # change -> new organisation
+    renamedTo: URIRef  # old organisation -> new organisation
+    renamedFrom: URIRef  # inverse of renamedTo
+    hasParty: URIRef
+    partyTo: URIRef
+    hasTopic: URIRef
+    topicOf: URIRef
+    hasArea: URIRef
+    areaTopic: URIRef
+    mentions: URIRef
+    hasStatusChange: URIRef
+    status: URIRef
+    hasSigning: URIRef
+    signingOf: URIRef
+    hasSignature: URIRef
+    signatory: URIRef  # Signature -> person
+    signed: URIRef  # person -> agreement (chain hasSignature^-1 ...)
+    inCapacityOf: URIRef  # Signature/witness -> post held
+    onBehalfOf: URIRef  # Signature -> party
+    witness: URIRef  # Signing -> person
+    attendee: URIRef  # Signing -> person present
+    place: URIRef  # Signing/Meeting -> place
+    inCountry: URIRef  # Place -> country
+    duringMeeting: URIRef  # Signing -> meeting
+    adoptedAt: URIRef  # Agreement -> meeting
+    inSeries: URIRef  # Meeting -> series
+    partOfMeeting: URIRef
+    host: URIRef
+    chair: URIRef
+    viceChair: URIRef
+    participant: URIRef
+    observer: URIRef
+    organizer: URIRef
+    chairHandedTo: URIRef  # Meeting -> country taking the chair next
+    certainty: URIRef
+    datePrecision: URIRef
+    cooperatesWith: URIRef  # derived, symmetric, country <-> country
+    cooperatesThrough: URIRef  # country -> agreement that justifies cooperation (derived)
+
+    # --- datatype properties ----------------------------------------------
+    date: URIRef  # xsd:date | xsd:gYearMonth | xsd:gYear
+    startDate: URIRef
+    endDate: URIRef
+    attestedOn: URIRef  # tenure seen in a source on this date
+    dateNote: URIRef  # what a source says of an imprecise date
+    term: URIRef  # xsd:duration
+    renewalTerm: URIRef  # xsd:duration
+    automaticRenewal: URIRef  # xsd:boolean
+    areaNumber: URIRef
+    ordinal: URIRef
+    theme: URIRef
+    abbreviation: URIRef
+    url: URIRef
+    publisherName: URIRef
+    wikidata: URIRef  # the bare Wikidata id, e.g. "Q869"
+
+
+
+
+def individual(kind: str, slug: str, *, base: str = DEFAULT_BASE) -> URIRef:
+    """The IRI of an individual: ``individual("country", "thailand")``.
+
+    >>> individual("country", "thailand")
+    rdflib.term.URIRef('https://w3id.org/coopgraph/id/country/thailand')
+    """
+    return URIRef(f"{base}{KIND_SEGMENTS[kind]}/{slug}")
+
+
+def graph_iri(name: str) -> URIRef:
+    """The IRI of one of the dataset's named graphs (ontology, asserted, inferred)."""
+    return URIRef(GRAPH_BASE + name)

@@ -1,0 +1,282 @@
+"""Query results written out: one function per format, chosen by name.
+
+Tables: ``table`` (aligned, for a terminal; IRIs as prefixed names), ``markdown``,
+and the three SPARQL 1.1 result formats ``csv``, ``tsv`` and ``json`` (plus
+``xml`` for the endpoint).  Graphs (CONSTRUCT, DESCRIBE) are Turtle, or
+N-Triples / JSON-LD when a line or JSON format is asked for.  Output is
+deterministic: graph triples are sorted before writing.
+
+>>> render(Result("ask", boolean=True), "json", prefixes={})
+b'{"head": {}, "boolean": true}\\n'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from coopgraph.sparql.query import Result
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from coopgraph.sparql.query import Term
+
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+#: a table format asked of a graph result -> the graph format used instead
+GRAPH_FOR = {"table": "turtle", "markdown": "turtle", "csv": "ntriples", "tsv": "ntriples", "json": "jsonld"}
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "table": "text/plain",
+    "markdown": "text/markdown",
+}
+CELL_WIDTH = 60  # a terminal table cuts longer cells with an ellipsis
+
+
+def render(result: Result, fmt: str, *, prefixes: Mapping[str, str]) -> bytes:
+    """The result in a format; ``fmt`` is one of FORMATS, ``xml``, or a GRAPH_FORMATS name."""
+    if result.kind == "graph":
+        return write_graph(result.triples, GRAPH_FOR.get(fmt, fmt), prefixes=prefixes)
+    if fmt in GRAPH_FORMATS:
+        raise ValueError(f"a {result.kind.upper()} result is a table; use one of {', '.join(FORMATS)}")
+    return TABLE_WRITERS[fmt](result, prefixes)
+
+
+# --- terms --------------------------------------------------------------------------------------
+
+
+def compact(term: Term | None, prefixes: Mapping[str, str]) -> str:
+    """A term as a person reads it: ``country:thailand``, a literal's text, ``_:b1``.
+
+    >>> import pyoxigraph as ox
+    >>> compact(ox.NamedNode("https://w3id.org/coopgraph/id/country/thailand"),
+    ...         {"country": "https://w3id.org/coopgraph/id/country/"})
+    'country:thailand'
+    """
+    import pyoxigraph as ox
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        iri = term.value
+        best = max((ns for ns in prefixes.items() if iri.startswith(ns[1])), key=lambda ns: len(ns[1]), default=None)
+        if best is not None and _local_ok(iri[len(best[1]) :]):
+            return f"{best[0]}:{iri[len(best[1]) :]}"
+        return f"<{iri}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def _local_ok(local: str) -> bool:
+    return bool(local) and all(c.isalnum() or c in "-_." for c in local) and not local.endswith(".")
+
+
+def plain(term: Term | None) -> str:
+    """SPARQL CSV: IRIs and literals as their bare value."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else str(term)
+
+
+def json_term(term: Term) -> dict[str, str]:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+def write_json(result: Result, prefixes: Mapping[str, str]) -> bytes:
+    if result.kind == "ask":
+        document: dict[str, object] = {"head": {}, "boolean": result.boolean}
+    else:
+        bindings = [
+            {name: json_term(term) for name, term in zip(result.columns, row, strict=True) if term is not None}
+            for row in result.rows
+        ]
+        document = {"head": {"vars": list(result.columns)}, "results": {"bindings": bindings}}
+    return (json.dumps(document, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def write_xml(result: Result, prefixes: Mapping[str, str]) -> bytes:
+    from xml.sax.saxutils import quoteattr  # imports urllib.request: 0.1 s of start-up otherwise
+
+    out = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if result.kind == "ask":
+        out += ["<head/>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
+        return ("\n".join(out) + "\n").encode("utf-8")
+    out.append("<head>" + "".join(f"<variable name={quoteattr(c)}/>" for c in result.columns) + "</head>")
+    out.append("<results>")
+    for row in result.rows:
+        cells = "".join(
+            f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>"
+            for name, term in zip(result.columns, row, strict=True)
+            if term is not None
+        )
+        out.append(f"<result>{cells}</result>")
+    out += ["</results>", "</sparql>"]
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _xml_term(term: Term) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
+    described = json_term(term)
+    value = escape(described["value"])
+    if described["type"] == "uri":
+        return f"<uri>{value}</uri>"
+    if described["type"] == "bnode":
+        return f"<bnode>{value}</bnode>"
+    if "xml:lang" in described:
+        return f"<literal xml:lang={quoteattr(described['xml:lang'])}>{value}</literal>"
+    if "datatype" in described:
+        return f"<literal datatype={quoteattr(described['datatype'])}>{value}</literal>"
+    return f"<literal>{value}</literal>"
+
+
+def write_csv(result: Result, prefixes: Mapping[str, str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if result.kind == "ask":
+        writer.writerows([["boolean"], ["true" if result.boolean else "false"]])
+    else:
+        writer.writerow(result.columns)
+        writer.writerows([plain(term) for term in row] for row in result.rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_tsv(result: Result, prefixes: Mapping[str, str]) -> bytes:
+    if result.kind == "ask":
+        return f"?boolean\n{'true' if result.boolean else 'false'}\n".encode()
+    lines = ["\t".join(f"?{c}" for c in result.columns)]
+    lines += ["\t".join("" if term is None else str(term) for term in row) for row in result.rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _cells(result: Result, prefixes: Mapping[str, str]) -> tuple[list[str], list[list[str]]]:
+    if result.kind == "ask":
+        return ["boolean"], [["true" if result.boolean else "false"]]
+    return list(result.columns), [[compact(term, prefixes) for term in row] for row in result.rows]
+
+
+def write_table(result: Result, prefixes: Mapping[str, str]) -> bytes:
+    header, rows = _cells(result, prefixes)
+    rows = [[_cut(" ".join(cell.split()), CELL_WIDTH) for cell in row] for row in rows]
+    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    lines = [_pad_row(header, widths), "  ".join("-" * w for w in widths)]
+    lines += [_pad_row(row, widths) for row in rows]
+    footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''}{', truncated' if result.truncated else ''})"
+    return ("\n".join(line.rstrip() for line in lines) + "\n" + footer + "\n").encode("utf-8")
+
+
+def write_markdown(result: Result, prefixes: Mapping[str, str]) -> bytes:
+    header, rows = _cells(result, prefixes)
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(" ".join(c.split()).replace("|", "\\|") for c in cells) + " |"
+
+    lines = [line(header), "|" + "|".join("---" for _ in header) + "|", *(line(r) for r in rows)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def width(text: str) -> int:
+    """Columns a text takes on a terminal: Thai vowel and tone marks take none, CJK takes two."""
+    total = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return total
+
+
+def _cut(text: str, limit: int) -> str:
+    if width(text) <= limit:
+        return text
+    out = ""
+    for char in text:
+        if width(out + char) > limit - 1:
+            break
+        out += char
+    return out + "…"
+
+
+def _pad_row(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(cell + " " * (w - width(cell)) for cell, w in zip(cells, widths, strict=True))
+
+
+TABLE_WRITERS: dict[str, Callable[[Result, Mapping[str, str]], bytes]] = {
+    "table": write_table,
+    "markdown": write_markdown,
+    "csv": write_csv,
+    "tsv": write_tsv,
+    "json": write_json,
+    "xml": write_xml,
+}
+
+
+# --- graphs -------------------------------------------------------------------------------------
+
+
+def write_graph(triples: Sequence[ox.Triple], fmt: str, *, prefixes: Mapping[str, str]) -> bytes:
+    """Triples as Turtle (with the prefixes they use), N-Triples, JSON-LD or RDF/XML, sorted."""
+    import pyoxigraph as ox
+
+    formats = {
+        "turtle": ox.RdfFormat.TURTLE,
+        "ntriples": ox.RdfFormat.N_TRIPLES,
+        "jsonld": ox.RdfFormat.JSON_LD,
+        "rdfxml": ox.RdfFormat.RDF_XML,
+    }
+    if fmt not in formats:
+        raise ValueError(f"a graph is written as {', '.join(formats)}, not {fmt}")
+    ordered = sorted(triples, key=str)
+    used = {p: ns for p, ns in prefixes.items() if any(_mentions(t, ns) for t in ordered)}
+    if fmt == "ntriples":
+        return ox.serialize(ordered, format=formats[fmt]) or b""
+    data = ox.serialize(ordered, format=formats[fmt], prefixes=dict(sorted(used.items()))) or b""
+    if fmt != "turtle":
+        return data
+    lines = data.decode("utf-8").split("\n")
+    head = [line for line in lines if line.startswith("@prefix ")]  # oxigraph writes them in its own order
+    return "\n".join(sorted(head) + lines[len(head) :]).encode("utf-8")
+
+
+def _mentions(triple: ox.Triple, namespace: str) -> bool:
+    import pyoxigraph as ox
+
+    return any(
+        (isinstance(t, ox.NamedNode) and t.value.startswith(namespace))
+        or (isinstance(t, ox.Literal) and t.datatype.value.startswith(namespace))
+        for t in (triple.subject, triple.predicate, triple.object)
+    )

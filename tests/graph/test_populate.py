@@ -1,0 +1,101 @@
+"""populate: IRIs minted once, n-ary nodes for signings, precision and sources kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+
+from coopgraph.curate.checker import curate
+from coopgraph.errors import CoopgraphError
+from coopgraph.graph.populate import ntriples, populate
+from coopgraph.graph.vocab import COOP, PROV, individual
+from tests.conftest import TINY
+
+AGREEMENT = individual("agreement", "alpha-beta-digital-mou-2024")
+
+
+def test_signing_is_an_nary_event_with_signatures() -> None:
+    graph, _ = populate(curate(TINY))
+    signing = individual("signing", "alpha-beta-digital-mou-2024-1")
+    assert (signing, COOP.signingOf, AGREEMENT) in graph
+    assert (signing, COOP.date, Literal("2024-02-02", datatype=XSD.date)) in graph
+    assert (signing, COOP.datePrecision, COOP.DayPrecision) in graph
+    assert (signing, COOP.witness, individual("person", "bob-beta")) in graph
+    signatures = set(graph.objects(signing, COOP.hasSignature))
+    assert len(signatures) == 2
+    unknown = individual("signature", "alpha-beta-digital-mou-2024-1-2")
+    assert (unknown, COOP.certainty, COOP.Unknown) in graph
+    assert graph.value(unknown, COOP.signatory) is None
+    assert (signing, PROV.wasDerivedFrom, individual("source", "press-release-1")) in graph
+
+
+def test_year_precision_and_duration() -> None:
+    graph, _ = populate(curate(TINY))
+    signing = individual("signing", "bloc-beta-mou-2025-1")
+    assert (signing, COOP.date, Literal("2025", datatype=XSD.gYear)) in graph
+    assert (AGREEMENT, COOP.term, Literal("P5Y", datatype=XSD.duration)) in graph
+    assert (AGREEMENT, COOP.renewalTerm, Literal("P3Y", datatype=XSD.duration)) in graph
+
+
+def test_labels_in_both_languages_and_variants() -> None:
+    graph, _ = populate(curate(TINY))
+    person = individual("person", "ada-alpha")
+    assert (person, RDFS.label, Literal("เอดา อัลฟา", lang="th")) in graph
+    assert (person, SKOS.altLabel, Literal("Ada Alfa", lang="en")) in graph
+    assert (person, SKOS.altLabel, Literal("ศาสตราจารย์เอดา อัลฟา", lang="th")) in graph
+
+
+def test_rename_is_one_line_of_organisation() -> None:
+    graph, _ = populate(curate(TINY))
+    old, new = individual("organization", "beta-old-ministry"), individual("organization", "beta-digital-ministry")
+    assert (old, COOP.renamedTo, new) in graph
+    change = graph.value(predicate=COOP.resultingOrganization, object=new)
+    assert (change, COOP.originalOrganization, old) in graph
+    assert (change, COOP.date, Literal("2024-10", datatype=XSD.gYearMonth)) in graph
+
+
+def test_origins_point_sub_nodes_at_their_record() -> None:
+    _, origins = populate(curate(TINY))
+    where = origins[individual("signature", "alpha-beta-digital-mou-2024-1-1")]
+    assert where.path.endswith("agreements/alpha-beta-digital-mou-2024.yaml") and where.line == 22
+
+
+def test_base_iri_moves_every_individual() -> None:
+    base = "https://example.org/data/"
+    graph, _ = populate(curate(TINY), base=base)
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
+    assert all(not s.startswith("https://w3id.org/coopgraph/id/") for s in subjects)
+    assert (URIRef(base + "country/alpha"), RDF.type, COOP.Country) in graph
+
+
+def test_no_blank_nodes() -> None:
+    graph, _ = populate(curate(TINY))
+    assert all(isinstance(s, URIRef) for s in graph.subjects())
+
+
+def test_ntriples_is_the_same_graph_as_populate(tiny_copy: Path) -> None:
+    """The fast path (text, no rdflib Graph) gives exactly the triples of the rdflib path."""
+    agreement = tiny_copy / "agreements" / "alpha-beta-digital-mou-2024.yaml"
+    text = agreement.read_text(encoding="utf-8").replace("term: P5Y", "term: PT36H")  # rdflib rewrites it P1DT12H
+    text += 'note: {en: "A \\"quoted\\" back\\\\slash,\\na new line and\\ta tab"}\n'
+    agreement.write_text(text, encoding="utf-8")
+    world = curate(tiny_copy)
+    base = "https://example.org/data/"
+    graph, origins = populate(world, base=base)
+    nt, nt_origins = ntriples(world, base=base)
+    parsed = Graph().parse(data=nt.decode("utf-8"), format="nt")
+    assert set(parsed) == set(graph)
+    term = Literal("P1DT12H", datatype=XSD.duration)
+    assert (URIRef(base + "agreement/alpha-beta-digital-mou-2024"), COOP.term, term) in parsed
+    assert nt_origins == {str(node): where for node, where in origins.items()}
+    store = ox.Store()
+    store.bulk_load(nt, ox.RdfFormat.N_TRIPLES)
+    assert len(store) == len(graph)
+
+
+def test_ntriples_refuses_a_base_that_is_not_an_iri() -> None:
+    with pytest.raises(CoopgraphError, match="not an absolute IRI"):
+        ntriples(curate(TINY), base="https://example.org/a base/")

@@ -1,0 +1,327 @@
+"""serve: `coopgraph serve` answers real SPARQL clients (SPARQLWrapper, rdflib's SPARQLStore) and refuses writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
+
+from tests.servers import coopgraph_server
+
+pytestmark = pytest.mark.server
+
+COUNTRY = "https://w3id.org/coopgraph/id/country/"
+PREFIXES = "PREFIX coop: <https://w3id.org/coopgraph/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+PARTNERS = (
+    PREFIXES
+    + """SELECT DISTINCT ?partner WHERE {
+  ?a coop:hasParty ?p1 , ?p2 . ?p1 coop:serves <https://w3id.org/coopgraph/id/country/thailand> .
+  ?p2 coop:serves ?partner . FILTER(?partner != <https://w3id.org/coopgraph/id/country/thailand>)
+} ORDER BY ?partner"""
+)
+GRAPH_PAGE = b"<!DOCTYPE html><html><body><h1>the cooperation network</h1></body></html>\n"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def serve_dir(shipped_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build directory sharing the shipped store, with an HTML graph page beside it."""
+    out = tmp_path_factory.mktemp("serve-build")
+    (out / "store").symlink_to((shipped_build / "store").resolve())
+    (out / "coopgraph.html").write_bytes(GRAPH_PAGE)
+    return out
+
+
+@pytest.fixture(scope="module")
+def log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("serve-log")
+
+
+@pytest.fixture(scope="module")
+def endpoint(serve_dir: Path, log_dir: Path) -> Iterator[str]:
+    with coopgraph_server(serve_dir, log_dir) as base:  # no --host: the default
+        yield base
+
+
+@pytest.fixture(scope="module")
+def limited(serve_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with coopgraph_server(
+        serve_dir, tmp_path_factory.mktemp("limited-log"), "--timeout", "1", "--max-rows", "3"
+    ) as base:
+        yield base
+
+
+def get(
+    url: str,
+    accept: str | None = None,
+    *,
+    method: str = "GET",
+    data: bytes | None = None,
+    content_type: str | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    headers = {k: v for k, v in (("Accept", accept), ("Content-Type", content_type)) if v}
+    try:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, data=data, headers=headers, method=method), timeout=60
+        ) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def wrapper(base: str, query: str, fmt: str = JSON) -> SPARQLWrapper:
+    client = SPARQLWrapper(f"{base}/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    return client
+
+
+# --- SPARQLWrapper ---------------------------------------------------------------------------------
+
+
+def test_sparqlwrapper_select_in_every_result_format(endpoint: str) -> None:
+    document = wrapper(endpoint, PARTNERS).queryAndConvert()
+    partners = [b["partner"]["value"].removeprefix(COUNTRY) for b in document["results"]["bindings"]]  # type: ignore[index]
+    assert {"indonesia", "china", "laos", "cambodia"} <= set(partners)
+    xml = wrapper(endpoint, PARTNERS, XML).queryAndConvert()
+    assert len(xml.getElementsByTagName("result")) == len(partners)  # type: ignore[union-attr]
+    table = list(csv.reader(io.StringIO(wrapper(endpoint, PARTNERS, CSV).queryAndConvert().decode())))  # type: ignore[union-attr]
+    assert table[0] == ["partner"] and [row[0] for row in table[1:]] == [COUNTRY + p for p in partners]
+    tsv = wrapper(endpoint, PARTNERS, TSV).queryAndConvert().decode().splitlines()  # type: ignore[union-attr]
+    assert tsv[0] == "?partner" and tsv[1:] == [f"<{COUNTRY}{p}>" for p in partners]
+
+
+def test_sparqlwrapper_post_and_direct_post(endpoint: str) -> None:
+    for method in ("form", "direct"):
+        client = wrapper(endpoint, PARTNERS)
+        client.setMethod(POST)
+        if method == "direct":
+            client.setRequestMethod(POSTDIRECTLY)
+        bindings = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+        assert {"partner": {"type": "uri", "value": COUNTRY + "indonesia"}} in bindings
+
+
+def test_sparqlwrapper_ask_and_construct(endpoint: str) -> None:
+    ask = wrapper(endpoint, PREFIXES + "ASK { <https://w3id.org/coopgraph/id/country/thailand> a coop:Country }")
+    assert ask.queryAndConvert()["boolean"] is True  # type: ignore[index]
+    construct = PREFIXES + "CONSTRUCT { ?c rdfs:label ?l } WHERE { ?c a coop:Country ; rdfs:label ?l }"
+    graph = wrapper(endpoint, construct, XML).queryAndConvert()  # RDF/XML, read by rdflib
+    assert (URIRef(COUNTRY + "thailand"), RDFS.label, Literal("ราชอาณาจักรไทย", lang="th")) in graph  # type: ignore[operator]
+    turtle = wrapper(endpoint, construct, TURTLE).queryAndConvert()
+    assert len(Graph().parse(data=turtle, format="turtle")) == len(graph)  # type: ignore[arg-type]
+
+
+def test_sparqlwrapper_update_is_refused(endpoint: str) -> None:
+    client = wrapper(endpoint, "INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }")
+    client.setMethod(POST)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        client.query()
+    assert refused.value.code == 403
+
+
+# --- rdflib's SPARQLStore ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("result_format", ["json", "xml"])
+def test_rdflib_sparqlstore_reads(endpoint: str, result_format: str) -> None:
+    graph = Graph(store=SPARQLStore(f"{endpoint}/sparql", returnFormat=result_format))
+    partners = {str(row.partner).removeprefix(COUNTRY) for row in graph.query(PARTNERS)}  # type: ignore[union-attr]
+    assert {"indonesia", "china"} <= partners
+    labels = set(graph.objects(URIRef(COUNTRY + "thailand"), RDFS.label))
+    assert Literal("Thailand", lang="en") in labels
+
+
+def test_rdflib_update_store_is_refused(endpoint: str) -> None:
+    store = SPARQLUpdateStore(f"{endpoint}/sparql", f"{endpoint}/update")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        store.update("INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }")
+    assert refused.value.code == 403
+
+
+# --- the protocol by hand ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data", "content_type"),
+    [
+        (
+            "POST",
+            "/sparql",
+            b"update=INSERT+DATA+%7B%3Chttp%3A%2F%2Fx%2Fa%3E+%3Chttp%3A%2F%2Fx%2Fb%3E+1%7D",
+            "application/x-www-form-urlencoded",
+        ),
+        ("POST", "/sparql", b"DELETE WHERE { ?s ?p ?o }", "application/sparql-update"),
+        ("GET", "/sparql?query=" + urllib.parse.quote("DROP ALL"), None, None),
+        ("POST", "/update", b"CLEAR ALL", "application/sparql-update"),
+        ("PUT", "/sparql?graph=http://x/g", b"<http://x/a> <http://x/b> 1 .", "text/turtle"),
+        ("DELETE", "/coopgraph/id/country/thailand", None, None),
+    ],
+)
+def test_every_kind_of_write_gets_403(
+    endpoint: str, method: str, path: str, data: bytes | None, content_type: str | None
+) -> None:
+    status, _, body = get(endpoint + path, method=method, data=data, content_type=content_type)
+    assert status == 403 and b"read-only" in body
+    assert get(f"{endpoint}/coopgraph/id/country/thailand", "text/turtle")[0] == 200  # still all there
+
+
+def test_syntax_errors_are_400_with_line_and_column(endpoint: str) -> None:
+    status, _, body = get(f"{endpoint}/sparql?query=" + urllib.parse.quote("SELECT ?x WHERE {\n ?x nope:p ?y }"))
+    assert status == 400 and body.decode().startswith("query:2:")
+    assert "unknown prefix 'nope:'" in body.decode()
+
+
+def test_default_and_named_graph_parameters(endpoint: str) -> None:
+    count = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    inferred = urllib.parse.quote("https://w3id.org/coopgraph/graph/inferred")
+    asserted = urllib.parse.quote("https://w3id.org/coopgraph/graph/asserted")
+    numbers = {}
+    for name, query in (
+        ("all", ""),
+        ("inferred", f"&default-graph-uri={inferred}"),
+        ("asserted", f"&default-graph-uri={asserted}"),
+    ):
+        status, _, body = get(f"{endpoint}/sparql?query={count}{query}", "application/sparql-results+json")
+        numbers[name] = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+    assert numbers["inferred"] == 0 and 0 < numbers["asserted"] < numbers["all"]
+    graphs = urllib.parse.quote("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+    status, _, body = get(f"{endpoint}/sparql?query={graphs}&named-graph-uri={asserted}", "text/csv")
+    assert status == 200 and body.decode().split() == ["g", "https://w3id.org/coopgraph/graph/asserted"]
+
+
+def test_accept_header_chooses_the_format(endpoint: str) -> None:
+    query = "/sparql?query=" + urllib.parse.quote(PARTNERS)
+    for accept, media in (
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv;q=0.9, text/tab-separated-values", "text/tab-separated-values"),
+        ("*/*", "application/sparql-results+json"),
+        ("text/html,application/xhtml+xml", "text/html"),
+    ):
+        status, headers, body = get(endpoint + query, accept)
+        assert status == 200 and headers["Content-Type"].startswith(media), accept
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert b"<table>" in body and b"/coopgraph/id/country/indonesia" in body  # a browser's page links entities
+
+
+# --- saved queries as endpoints ---------------------------------------------------------------------------
+
+
+def test_saved_queries_are_named_endpoints(endpoint: str) -> None:
+    status, _, body = get(f"{endpoint}/queries", "application/json")
+    listing = {q["name"]: q for q in json.loads(body)}
+    assert status == 200 and len(listing) >= 15
+    assert listing["partners-of-country"]["title"]["th"]
+    assert [p["name"] for p in listing["partners-of-country"]["parameters"]] == ["country", "lang"]
+    status, headers, body = get(f"{endpoint}/queries/partners-of-country?country=china", "text/csv")
+    partners = {row["partner"].removeprefix(COUNTRY) for row in csv.DictReader(io.StringIO(body.decode()))}
+    assert status == 200 and "thailand" in partners
+    status, _, body = get(f"{endpoint}/queries/partners-of-country?country=china&lang=th&format=json")
+    labels = {b["partnerLabel"]["value"] for b in json.loads(body)["results"]["bindings"]}
+    assert "ราชอาณาจักรไทย" in labels
+    status, _, body = get(f"{endpoint}/queries/partners-of-country?cuntry=china")
+    assert status == 400 and b"its parameters: country (iri), lang (lang)" in body
+    status, _, body = get(f"{endpoint}/queries/nothing-here")
+    assert status == 404 and b"partners-of-country" in body
+    status, headers, body = get(f"{endpoint}/queries/agreement-graph", "text/turtle")
+    assert (
+        status == 200
+        and headers["Content-Type"].startswith("text/turtle")
+        and len(Graph().parse(data=body, format="turtle")) > 20
+    )
+    status, _, body = get(f"{endpoint}/queries", "text/html")
+    assert b"/queries/partners-of-country?country=country%3Athailand" in body
+
+
+# --- entities and pages -------------------------------------------------------------------------------------
+
+
+def test_entity_iris_dereference_by_accept(endpoint: str) -> None:
+    url = f"{endpoint}/coopgraph/id/country/thailand"
+    status, headers, body = get(url, "text/html,application/xhtml+xml;q=0.9")
+    page = body.decode()
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "<h1>Thailand</h1>" in page and "ราชอาณาจักรไทย" in page
+    assert 'href="/coopgraph/id/organization/asean"' in page or "/coopgraph/id/membership/" in page
+    status, _, thai = get(url + "?lang=th", "text/html")
+    assert "<h1>ราชอาณาจักรไทย</h1>" in thai.decode()
+    status, headers, body = get(url, "text/turtle")
+    graph = Graph().parse(data=body, format="turtle")
+    assert headers["Content-Type"].startswith("text/turtle")
+    assert (URIRef(COUNTRY + "thailand"), RDFS.label, Literal("Thailand", lang="en")) in graph
+    status, headers, body = get(url, "application/ld+json")
+    assert headers["Content-Type"].startswith("application/ld+json")
+    assert len(Graph().parse(data=body, format="json-ld")) == len(graph)
+    assert get(f"{endpoint}/coopgraph/id/country/atlantis", "text/turtle")[0] == 404
+    status, _, body = get(
+        f"{endpoint}/resource?iri=" + urllib.parse.quote("https://w3id.org/coopgraph/ontology#Country"), "text/html"
+    )
+    assert status == 200 and "Country" in body.decode()
+
+
+def test_front_page_and_html_graph(endpoint: str) -> None:
+    status, _, body = get(f"{endpoint}/", "text/html")
+    assert status == 200 and b'href="/sparql"' in body and b'href="/graph"' in body
+    assert get(f"{endpoint}/graph") == (200, get(f"{endpoint}/graph")[1], GRAPH_PAGE)
+    assert get(f"{endpoint}/nothing")[0] == 404
+
+
+def test_listens_on_loopback_by_default(endpoint: str, log_dir: Path) -> None:
+    first = (log_dir / "serve.log").read_text(encoding="utf-8").splitlines()[0]
+    assert first == f"coopgraph: serving {endpoint}/ (SPARQL at /sparql); Ctrl-C stops"
+    assert urllib.parse.urlsplit(endpoint).hostname == "127.0.0.1"
+
+
+# --- limits -----------------------------------------------------------------------------------------------------
+
+
+def test_a_query_past_the_time_limit_is_stopped_and_the_server_goes_on(limited: str) -> None:
+    status, _, body = get(f"{limited}/sparql?query=" + urllib.parse.quote(SLOW))  # would run for hours
+    assert status == 503 and b"time limit of 1 s" in body
+    status, _, body = get(f"{limited}/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"), "application/json")
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_results_are_cut_at_the_row_cap(limited: str) -> None:
+    status, headers, body = get(
+        f"{limited}/sparql?query=" + urllib.parse.quote(PARTNERS), "application/sparql-results+json"
+    )
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 3
+    assert headers["X-Coopgraph-Truncated"] == "cut at 3"
+
+
+def test_serve_without_a_build_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from coopgraph.cli import main
+
+    assert main(["serve", "--out", str(tmp_path), "--port", "0"]) == 1
+    assert "no built graph here; run `coopgraph build` first" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", ["memory", "disk", "auto"])
+def test_workers_answer_from_memory_or_disk_alike(shipped_build: Path, where: str) -> None:
+    """A worker's in-memory copy keeps every quad in its named graph; the disk choice is the build's store."""
+    import pyoxigraph as ox
+
+    from coopgraph.sparql.endpoint import worker_store
+
+    path = str((shipped_build / "store").resolve())
+    store = worker_store(path, where)
+    disk = ox.Store.read_only(path)
+    assert sorted(map(str, store.named_graphs())) == sorted(map(str, disk.named_graphs()))
+
+    def quads(of: ox.Store) -> set[ox.Quad]:  # blank nodes (the ontology's) get new ids in a copy
+        return {q for q in of if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+
+    assert len(store) == len(disk) and quads(store) == quads(disk)
+    with pytest.raises(RuntimeError, match="read-write"):  # the build's store is read-only; the copy is the worker's own
+        worker_store(path, "disk").update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")

@@ -1,0 +1,265 @@
+"""publish: the shipped graph pushed to real triple stores answers every saved question as the embedded store does."""
+
+from __future__ import annotations
+
+import base64
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from coopgraph.cli import main
+from coopgraph.errors import CoopgraphError
+from coopgraph.graph.store import open_store
+from coopgraph.sparql.publish import batches, graph_url, publish, triples_of
+from coopgraph.sparql.query import Result, query_prefixes, run, run_remote
+from coopgraph.sparql.queryfile import bind, saved_queries
+from coopgraph.sparql.remote import request
+from tests.servers import Server, oxigraph_server, virtuoso_server
+
+pytestmark = pytest.mark.server
+
+GRAPH = "https://example.org/coopgraph/published"
+COUNTRY = "https://w3id.org/coopgraph/id/country/"
+FIXED = {"as_of": "2027-06-01", "date": "2025-01-01"}  # dates that do not move with the calendar
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def published(request: pytest.FixtureRequest, shipped_build: Path) -> Server:
+    """Each real store with the shipped graph published into GRAPH by the CLI."""
+    server: Server = request.getfixturevalue(request.param)
+    credentials = ["--user", server.user, "--password", server.password or ""] if server.user else []
+    code = main(
+        ["publish", "--endpoint", server.store_url, "--graph", GRAPH, "--out", str(shipped_build), *credentials]
+    )
+    assert code == 0
+    return server
+
+
+def cells(result: Result) -> object:
+    """A result as plain values: term kind, text, language, datatype (xsd:string and plain are one)."""
+    if result.kind == "ask":
+        return result.boolean
+    if result.kind == "graph":
+        return sorted(str(t) for t in result.triples)
+
+    def cell(term: object) -> object:
+        if isinstance(term, ox.Literal):
+            datatype = None if term.language or term.datatype.value == XSD_STRING else term.datatype.value
+            return ("literal", term.value, term.language, datatype)
+        return None if term is None else (type(term).__name__, getattr(term, "value", str(term)))
+
+    return [tuple(cell(t) for t in row) for row in result.rows]
+
+
+@pytest.mark.parametrize("name", sorted(saved_queries()))
+def test_every_saved_query_gives_the_same_rows_remotely(published: Server, shipped_build: Path, name: str) -> None:
+    saved = saved_queries()[name]
+    prefixes = query_prefixes()
+    bindings = bind(saved.params, {k: v for k, v in FIXED.items() if k in saved.params}, prefixes, where=name)
+    here = run(open_store(shipped_build), saved.text, bindings=bindings, prefixes=prefixes)
+    there = run_remote(published.query_url, saved.text, bindings=bindings, prefixes=prefixes, default_graphs=[GRAPH])
+    assert cells(there) == cells(here)
+    assert there.columns == here.columns
+    if here.kind == "select":
+        assert here.rows, f"{name} answers something on the shipped data"
+
+
+def test_query_command_runs_saved_queries_on_a_remote_store(
+    published: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["query", "partners-of-country", "--endpoint", published.query_url, "--default-graph", GRAPH, "-f", "csv"]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    partners = {line.split(",")[0].removeprefix(COUNTRY) for line in out.splitlines()[1:]}
+    assert {"indonesia", "china"} <= partners
+    code = main(["query", "partners-of-country", "--endpoint", published.query_url, "--graph", "inferred"])
+    assert code == 1 and "with --endpoint use --default-graph" in capsys.readouterr().err
+
+
+# --- batches, blank nodes, replacing ---------------------------------------------------------------------
+
+
+def test_batches_keep_blank_node_clusters_together(shipped_build: Path) -> None:
+    triples = triples_of(open_store(shipped_build))
+    cut = list(batches(triples, 100))
+    assert len(cut) > 10 and sum(len(b) for b in cut) == len(triples)
+    where: dict[str, int] = {}
+    for number, batch in enumerate(cut):
+        for triple in batch:
+            for term in (triple.subject, triple.object):
+                if isinstance(term, ox.BlankNode):
+                    assert where.setdefault(term.value, number) == number, "a blank node spans two requests"
+    assert where, "the shipped ontology has blank nodes, so this test means something"
+
+
+def test_batched_publish_is_the_same_graph(oxigraph: Server, shipped_build: Path) -> None:
+    store = open_store(shipped_build)
+    done = publish(store, oxigraph.store_url, GRAPH + "/batched", batch_size=250)
+    local = triples_of(store)
+    assert done.triples == len(local) and done.batches > 10
+    answer = request(
+        "GET", graph_url(oxigraph.store_url, GRAPH + "/batched"), headers={"Accept": "application/n-triples"}
+    )
+    remote = Graph().parse(data=answer.body, format="nt")
+    mine = Graph().parse(data=ox.serialize(local, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    assert isomorphic(remote, mine)  # blank nodes included
+
+
+def test_publish_replaces_the_graph(
+    oxigraph: Server, shipped_build: Path, tiny_build: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = GRAPH + "/replaced"
+    for build in (shipped_build, tiny_build):
+        assert main(["publish", "--endpoint", oxigraph.store_url, "--graph", target, "--out", str(build)]) == 0
+    assert f"published {len(triples_of(open_store(tiny_build)))} triples in 1 request" in capsys.readouterr().err
+    count = run_remote(oxigraph.query_url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graphs=[target])
+    assert int(count.rows[0][0].value) == len(triples_of(open_store(tiny_build)))  # type: ignore[union-attr]
+
+
+# --- authentication and failures ---------------------------------------------------------------------------
+
+
+def test_wrong_password_is_a_clear_error(
+    virtuoso: Server, tiny_build: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "publish",
+            "--endpoint",
+            virtuoso.store_url,
+            "--graph",
+            GRAPH + "/x",
+            "--out",
+            str(tiny_build),
+            "--user",
+            "dba",
+            "--password",
+            "wrong",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 1 and "HTTP 401" in err and "check --user and --password" in err and len(err.splitlines()) == 1
+
+
+class _BasicAuthStore(BaseHTTPRequestHandler):
+    """A small Graph Store Protocol server that takes only basic auth (Virtuoso takes only digest)."""
+
+    store = ox.Store()
+    expected = "Basic " + base64.b64encode(b"editor:s3cret").decode()
+
+    def _authorised(self) -> bool:
+        if self.headers.get("Authorization") == self.expected:
+            return True
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="graphs"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        return False
+
+    def do_HEAD(self) -> None:
+        if self._authorised():
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    def _write(self, replace: bool) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if not self._authorised():
+            return
+        graph = ox.NamedNode(urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["graph"][0])
+        if replace and self.store.contains_named_graph(graph):
+            self.store.remove_graph(graph)
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(body, ox.RdfFormat.TURTLE))
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_PUT(self) -> None:
+        self._write(replace=True)
+
+    def do_POST(self) -> None:
+        self._write(replace=False)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def basic_store() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _BasicAuthStore)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/store"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_basic_auth_and_batches(basic_store: str, tiny_build: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["publish", "--endpoint", basic_store, "--graph", GRAPH, "--out", str(tiny_build), "--batch", "40"]
+    assert main(args) == 1 and "HTTP 401" in capsys.readouterr().err
+    assert main([*args, "--user", "editor", "--password", "s3cret"]) == 0
+    stored = {q.triple for q in _BasicAuthStore.store.quads_for_pattern(None, None, None, ox.NamedNode(GRAPH))}
+    assert stored == set(triples_of(open_store(tiny_build)))
+    assert "requests" in capsys.readouterr().err
+
+
+def test_unreachable_store_is_a_clear_error(tiny_build: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.servers import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/store"
+    assert main(["publish", "--endpoint", url, "--out", str(tiny_build)]) == 1
+    assert capsys.readouterr().err.startswith(f"{url}: cannot reach the server")
+
+
+def test_one_part_only(oxigraph: Server, tiny_build: Path) -> None:
+    target = GRAPH + "/asserted-only"
+    assert (
+        main(
+            [
+                "publish",
+                "--endpoint",
+                oxigraph.store_url,
+                "--graph",
+                target,
+                "--part",
+                "asserted",
+                "--out",
+                str(tiny_build),
+            ]
+        )
+        == 0
+    )
+    count = run_remote(oxigraph.query_url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graphs=[target])
+    assert int(count.rows[0][0].value) == len(triples_of(open_store(tiny_build), ["asserted"]))  # type: ignore[union-attr]
+
+
+def test_queries_through_virtuosos_digest_protected_endpoint(virtuoso: Server) -> None:
+    protected = virtuoso.query_url.replace("/sparql", "/sparql-auth")
+    answer = run_remote(protected, "ASK { ?s ?p ?o }", user="dba", password="dba")
+    assert answer.kind == "ask" and answer.boolean is True
+    with pytest.raises(CoopgraphError, match="HTTP 401"):
+        run_remote(protected, "ASK { ?s ?p ?o }", user="dba", password="wrong")
