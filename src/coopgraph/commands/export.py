@@ -39,10 +39,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     bundle.add_argument(
         "--issued",
         metavar="YYYY-MM-DD",
-        help="date of first publication (default: the earlier bundle's, else the data's latest)",
+        help="date of first publication (default: the earlier bundle's, else today; SOURCE_DATE_EPOCH honoured)",
     )
     bundle.add_argument("--license", metavar="IRI", default=None, help="licence of the data (default: CC BY 4.0)")
     bundle.add_argument("--publisher", metavar="NAME", default=None, help="who publishes the bundle")
+    bundle.add_argument("--homepage", metavar="URL", default=None, help="the catalogue's homepage (default: the w3id IRI)")
+    bundle.add_argument("--contact", metavar="URL", default=None,
+                        help="where people reach the publisher: a URL or mailto: (default: the homepage)")
     bundle.add_argument(
         "--download-url", metavar="URL", help="where the bundle's files will be (default: relative to void.ttl)"
     )
@@ -61,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
             ("--license", args.license),
             ("--publisher", args.publisher),
             ("--download-url", args.download_url),
+            ("--homepage", args.homepage),
+            ("--contact", args.contact),
         )
         if value is not None
     ]
@@ -110,6 +115,8 @@ def _bundle(store: object, args: argparse.Namespace) -> int:
         license=args.license or defaults.license,
         publisher=args.publisher or defaults.publisher,
         download_url=args.download_url,
+        homepage=args.homepage or defaults.homepage,
+        contact=args.contact,
     )
     written = bundle(store, args.bundle, options)  # type: ignore[arg-type]
     print(f"bundle: {len(written)} files -> {args.bundle}", file=sys.stderr)

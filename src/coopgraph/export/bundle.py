@@ -19,6 +19,7 @@ or none (a failure leaves the previous bundle as it was).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,17 @@ from coopgraph.export.formats import (
     statements,
     union_lines,
 )
-from coopgraph.export.void import DEFAULT_LICENSE, DEFAULT_PUBLISHER, Description, count, describe, latest_date
+from coopgraph.export.void import (
+    DEFAULT_HOMEPAGE,
+    DEFAULT_LICENSE,
+    DEFAULT_PUBLISHER,
+    Description,
+    count,
+    date_range,
+    describe,
+    latest_date,
+)
+from coopgraph.export.w3id import htaccess
 from coopgraph.files import write_atomically
 from coopgraph.graph.dataset import new_graph
 from coopgraph.graph.vocab import DEFAULT_BASE
@@ -63,6 +74,8 @@ class Options:
     license: str = DEFAULT_LICENSE
     publisher: str = DEFAULT_PUBLISHER
     download_url: str | None = None
+    homepage: str = DEFAULT_HOMEPAGE
+    contact: str | None = None  # a URL or mailto:; the homepage when not given
 
 
 def bundle(store: ox.Store, out_dir: Path, options: Options | None = None) -> list[Path]:
@@ -71,6 +84,8 @@ def bundle(store: ox.Store, out_dir: Path, options: Options | None = None) -> li
     _check_iri("--endpoint", options.endpoint)
     _check_iri("--license", options.license)
     _check_iri("--download-url", options.download_url)
+    _check_iri("--homepage", options.homepage)
+    _check_iri("--contact", options.contact)
     _check_date("--issued", options.issued)
     previous = changelog.previous_description(options.since) if options.since else {}
     old_graphs = changelog.read_bundle_graphs(options.since, base=options.base) if options.since else None
@@ -106,28 +121,37 @@ def contents(
         shown = {key: value for key, value in (previous or {}).items() if key in ("issued", "modified")}
         files["CHANGES.md"] = changelog.as_markdown(changes, shown)
         files["changes.json"] = changelog.as_json(changes, shown)
+    files[".htaccess"] = htaccess(options.base, options.download_url, options.endpoint)
     modified = latest_date(stmts["asserted"])
     about = Description(
         base=options.base,
         license=options.license,
         publisher=options.publisher,
-        issued=_issued(options.issued, (previous or {}).get("issued"), modified),
+        issued=_issued(options.issued, (previous or {}).get("issued")),
         modified=modified,
         endpoint=options.endpoint,
         download_url=options.download_url,
+        homepage=options.homepage,
+        contact=options.contact or options.homepage,
+        temporal=date_range(stmts["asserted"]),
     )
     files["void.ttl"] = describe(count(union_lines(stmts), base=options.base), files, about)
     return files
 
 
-def _issued(explicit: str | None, previous: str | None, modified: Literal | None) -> Literal | None:
-    """First publication: as the publisher says, else as the earlier bundle said, else the data's latest date."""
+def _issued(explicit: str | None, previous: str | None) -> Literal:
+    """First publication, a publication date: as the publisher says, else as the earlier bundle said, else today.
+
+    "Today" honours ``SOURCE_DATE_EPOCH`` (reproducible-builds.org), so a packager can pin it.
+    """
     if explicit is not None:
         _check_date("--issued", explicit)
         return Literal(explicit, datatype=XSD.date)
     if previous is not None:
         return Literal(previous, datatype=_date_type(previous))
-    return modified
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    today = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch and epoch.isdigit() else dt.date.today()
+    return Literal(today.isoformat(), datatype=XSD.date)
 
 
 def _date_type(text: str) -> URIRef:
