@@ -109,3 +109,47 @@ def test_stats_without_a_build_is_a_clean_error(tmp_path: Path, capsys: pytest.C
     assert main(["stats", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "run `coopgraph build` first" in err and "Traceback" not in err
+
+
+def test_sampled_betweenness_is_within_its_stated_error_of_networkx(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above EXACT_BETWEENNESS nodes the values are estimates, each within the stated bound of networkx's exact value."""
+    monkeypatch.setattr(analytics, "EXACT_BETWEENNESS", 300)
+    monkeypatch.setattr(analytics, "BETWEENNESS_SAMPLES", 150)
+    graph = nx.relabel_nodes(nx.barabasi_albert_graph(700, 2, seed=5), str)
+    exact = nx.betweenness_centrality(simple(graph))
+    result = analyse(graph)
+    assert result.betweenness_samples == 150
+    bound = result.betweenness_error
+    assert bound == pytest.approx(analytics.error_bound(150), abs=1e-6) and bound > 0
+    sampled = nx.betweenness_centrality(simple(graph), k=150, seed=analytics.SEED)
+    assert result.betweenness == pytest.approx({n: round(v, 6) for n, v in sampled.items()}, abs=1e-6)
+    worst = max(abs(result.betweenness[n] - exact[n]) for n in exact)
+    assert 0 < worst <= bound, (worst, bound)
+    assert analytics.summary(result, {})["betweenness_error"] == bound
+
+
+def test_exact_betweenness_up_to_the_explorers_node_cap() -> None:
+    from coopgraph.views.html import NODE_LIMIT
+
+    assert analytics.EXACT_BETWEENNESS >= NODE_LIMIT  # every drawn view is exact
+    graph = nx.relabel_nodes(nx.barabasi_albert_graph(50, 2, seed=5), str)
+    result = analyse(graph)
+    assert result.betweenness_samples is None and result.betweenness_error == 0.0
+    exact = nx.betweenness_centrality(simple(graph))
+    assert result.betweenness == pytest.approx({n: round(v, 6) for n, v in exact.items()}, abs=1e-6)
+
+
+def test_the_symmetric_countries_view_is_exported_undirected(tiny_build: Path) -> None:
+    countries = project(open_store(tiny_build), view="countries")
+    assert analytics.is_symmetric(countries)
+    text = graphml(countries).decode()
+    assert 'edgedefault="undirected"' in text
+    reread = nx.read_graphml(io.BytesIO(graphml(countries)))
+    assert not reread.is_directed()
+    assert reread.number_of_edges() == countries.number_of_edges()
+    assert 'defaultedgetype="undirected"' in gexf(countries).decode()
+
+
+def test_the_whole_graph_view_stays_directed(tiny_all: nx.MultiDiGraph) -> None:
+    assert not analytics.is_symmetric(tiny_all)
+    assert 'edgedefault="directed"' in graphml(tiny_all).decode()

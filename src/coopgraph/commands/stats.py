@@ -79,7 +79,8 @@ def table(graph: nx.MultiDiGraph, analytics: Analytics, which: str, *, top: int 
     if which == "summary":
         columns: tuple[str, ...] = ("measure", "value")
         samples = analytics.betweenness_samples
-        sampled = f"estimated from {samples} samples" if samples else "exact"
+        error = analytics.betweenness_error
+        sampled = f"estimated from {samples} samples, each within ±{error} (95 %)" if samples else "exact"
         pairs: list[tuple[str, object]] = [
             ("view", graph.graph.get("view", "all")), ("nodes", analytics.nodes), ("edges", analytics.edges),
             ("agreements", len(graph.graph.get("agreements", {}))), ("communities", len(analytics.communities)),

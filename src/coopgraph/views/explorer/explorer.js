@@ -400,7 +400,7 @@
       });
       box.appendChild(list);
     });
-    if (a.betweenness_samples) box.appendChild(el("div", format(t("sampled"), { k: a.betweenness_samples }), "muted"));
+    if (a.betweenness_samples) box.appendChild(el("div", format(t("sampled"), { k: a.betweenness_samples, e: a.betweenness_error }), "muted"));
     box.appendChild(el("h2", t("perYear")));
     var years = Object.keys(a.per_year).sort();
     var most = Math.max.apply(null, years.map(function (y) { return a.per_year[y]; }).concat([1]));
