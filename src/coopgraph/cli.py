@@ -40,12 +40,22 @@ def parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="coopgraph", description="A knowledge graph of digital-cooperation agreements between governments."
     )
     top.add_argument("--version", action="version", version=f"coopgraph {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    talk = common.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=0, default=argparse.SUPPRESS,
+                      help="say nothing on stderr but errors and warnings")
+    talk.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=2, default=argparse.SUPPRESS,
+                      help="say more on stderr: each stage and what it took")
+    for option in (top, ):
+        option.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=0, default=1,
+                            help=argparse.SUPPRESS)
+        option.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=2, help=argparse.SUPPRESS)
     subs = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         if only is not None and name != only:
             continue
         module = _command(module_name)
-        sub = subs.add_parser(name, help=module.HELP, description=module.HELP)
+        sub = subs.add_parser(name, help=module.HELP, description=module.HELP, parents=[common])
         module.configure(sub)
         sub.set_defaults(run=module.run)
     return top
@@ -63,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser(named if named in COMMANDS else None).parse_args(words)
     except SystemExit as stop:  # argparse: --help exits 0, usage errors 2
         return int(stop.code or 0)
+    from coopgraph import commands
+
+    commands.VERBOSITY = getattr(args, "verbosity", 1)
     try:
         return int(args.run(args))
     except CoopgraphError as error:

@@ -9,7 +9,14 @@ from coopgraph.graph.iris import DEFAULT_BASE
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=None, help="curated data directory (default: ./data)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--data", type=Path, default=None,
+        help="curated data directory (default: ./data if there is one, else the shipped data)",
+    )
+    which.add_argument(
+        "--shipped", action="store_true", help="use the data that comes with coopgraph, even if ./data exists"
+    )
 
 
 def add_base_option(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +26,29 @@ def add_base_option(parser: argparse.ArgumentParser) -> None:
 
 
 def data_dir(args: argparse.Namespace) -> Path:
-    from coopgraph.resources import default_data_dir
+    """The data directory the command reads; says on stderr which one and why (unless ``-q``)."""
+    from coopgraph.errors import CoopgraphError
+    from coopgraph.resources import DATA_MARKERS, choose_data_dir, looks_like_data
 
-    return args.data if args.data is not None else default_data_dir()
+    chosen, why = choose_data_dir(args.data, shipped=getattr(args, "shipped", False))
+    if not chosen.is_dir():
+        raise CoopgraphError(f"{chosen}/: no such data directory ({why})")
+    if not looks_like_data(chosen):
+        raise CoopgraphError(
+            f"{chosen}/: not coopgraph data (none of {', '.join(DATA_MARKERS)}); "
+            "give --data DIR, or --shipped for the data that comes with coopgraph"
+        )
+    inform(f"data: {chosen} ({why})")
+    return chosen
+
+
+#: how much a command says on stderr: 0 quiet (-q), 1 normal, 2 verbose (-v)
+VERBOSITY = 1
+
+
+def inform(message: str, *, level: int = 1) -> None:
+    """A diagnostic line on stderr, shown at this verbosity or above (results never go here)."""
+    import sys
+
+    if level <= VERBOSITY:
+        print(message, file=sys.stderr)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from coopgraph.commands import add_base_option, add_data_option, data_dir
+from coopgraph.commands import add_base_option, add_data_option, data_dir, inform
 from coopgraph.pipeline import REASONERS
 
 HELP = "build the knowledge graph from the curated data into build/"
@@ -29,5 +28,5 @@ def run(args: argparse.Namespace) -> int:
     from coopgraph.pipeline import build
 
     summary = build(data_dir(args), args.out, base=args.base, reasoner=args.reasoner)
-    print(summary, file=sys.stderr)
+    inform(str(summary))
     return 0

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from coopgraph.commands import add_data_option, data_dir
+from coopgraph.commands import add_data_option, data_dir, inform
 
 HELP = "check the curated data and report every problem at once"
 
@@ -19,5 +18,5 @@ def run(args: argparse.Namespace) -> int:
 
     checked = check(data_dir(args))
     counted = ", ".join(f"{n} {what}" for what, n in checked.tally.items())
-    print(f"ok: {counted}, {checked.size()} triples", file=sys.stderr)
+    inform(f"ok: {counted}, {checked.size()} triples")
     return 0

@@ -43,7 +43,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     bundle.add_argument("--license", metavar="IRI", default=None, help="licence of the data (default: CC BY 4.0)")
     bundle.add_argument("--publisher", metavar="NAME", default=None, help="who publishes the bundle")
-    bundle.add_argument("--homepage", metavar="URL", default=None, help="the catalogue's homepage (default: the w3id IRI)")
+    bundle.add_argument("--homepage", metavar="URL", default=None, help="the catalogue homepage (default: w3id IRI)")
     bundle.add_argument("--contact", metavar="URL", default=None,
                         help="where people reach the publisher: a URL or mailto: (default: the homepage)")
     bundle.add_argument(
