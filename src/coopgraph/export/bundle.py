@@ -5,7 +5,7 @@
     coopgraph.ttl .nt .rdf        the dataset, its three graphs merged
     coopgraph.trig .nq .jsonld    the dataset in named graphs (ontology, asserted, inferred)
     ontology.ttl, shapes.ttl      the OWL ontology and the SHACL shapes the data conforms to
-    ontology.en.html, .th.html    the ontology's documentation (pyLODE), in English and Thai
+    ontology.en.html, .th.html    the ontology's documentation, in English and Thai
     CHANGES.md, changes.json      with --since OLD: what changed since the earlier bundle
     void.ttl                      VoID + DCAT: counts, partitions, licence, dates, one
                                   distribution per file above (media type, size in bytes)

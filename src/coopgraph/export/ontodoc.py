@@ -1,159 +1,390 @@
-"""HTML documentation of the ontology, one page per language, made by pyLODE.
+"""HTML documentation of the ontology, one self-contained page per language (English and Thai).
 
-pyLODE (``OntPub``) renders every class and property with its labels,
-definitions, domains and ranges; it works offline (its background
-vocabularies ship with it) and embeds its CSS.  We hand it one language at a
-time: each label or definition in that language, or in English where the
-ontology has no translation, so the Thai page reads in Thai wherever the
-ontology's ``@th`` labels allow.  pyLODE's own words ("Classes", "Domain",
-…) are English only; the Thai page gets them translated here.
+Written here rather than by pyLODE, which listed borrowed terms as the ontology's own, gave
+two terms that differ only by case the same HTML id, left out the named individuals and hid
+the ``skos:closeMatch`` alignments. The page follows WIDOCO's sections: metadata (IRI, version
+IRI, creators, dates, licence, how to cite), abstract, namespaces, an overview, then every
+class, object property, datatype property, annotation property and named individual of the
+ontology's own namespace, the alignments to other vocabularies, and the borrowed terms
+(listed as such, linked to where they are defined). Each term's id is its kind and local name
+(``class-Agreement``, ``individual-Signed``), unique by construction and checked.
 
-Three pyLODE habits are corrected so the same ontology gives byte-identical
-HTML: blank nodes must be stable (we pass the canonicalised ontology), its
-subjects unsorted (we ask it to sort), and it lists the members of an
-``owl:unionOf`` in ``set`` order (we sort them while it renders).
+Text comes in the page's language, else in English marked ``lang="en"`` and with a note, so a
+Thai reader sees where a translation is missing. No script, no external resource: the page
+works offline and under a strict Content-Security-Policy. The same ontology gives the same
+bytes (everything sorted).
 
->>> html = ontology_html(read_ontology(), "th")   # doctest: +SKIP
+>>> pages = ontology_pages(Graph().parse("ontology/coopgraph.ttl"))   # doctest: +SKIP
+>>> sorted(pages)                                                     # doctest: +SKIP
+['en', 'th']
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Iterator
-from typing import Any
+import html
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
-from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal
+from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS
+from rdflib.term import Node
 
 from coopgraph.errors import CoopgraphError
 
 LANGUAGES = ("en", "th")
 FALLBACK = "en"
+COOP = "https://w3id.org/coopgraph/ontology#"
+VANN = "http://purl.org/vocab/vann/"
 
-#: pyLODE's own words in Thai: section headings, contents links and row names
-#: (the ontology's words come from its @th labels)
-THAI_WORDS = {
-    "Metadata": "ข้อมูลกำกับ",
-    "Classes": "คลาส",
-    "Object Properties": "คุณสมบัติเชิงวัตถุ",
-    "Datatype Properties": "คุณสมบัติเชิงข้อมูล",
-    "Annotation Properties": "คุณสมบัติหมายเหตุประกอบ",
-    "Functional Properties": "คุณสมบัติเชิงฟังก์ชัน",
-    "Namespaces": "เนมสเปซ",
-    "Legend": "คำอธิบายสัญลักษณ์",
-    "Table of Contents": "สารบัญ",
-    "Title": "ชื่อเรื่อง",
-    "Description": "คำอธิบาย",
-    "License": "สัญญาอนุญาต",
-    "Version Info": "รุ่น",
-    "Domain": "โดเมน",
-    "Range": "เรนจ์",
-    "In Domain Of": "อยู่ในโดเมนของ",
-    "In Range Of": "อยู่ในเรนจ์ของ",
-    "Sub Class Of": "เป็นคลาสย่อยของ",
-    "Super Class Of": "เป็นคลาสแม่ของ",
-    "Sub Property Of": "เป็นคุณสมบัติย่อยของ",
-    "Super Property Of": "เป็นคุณสมบัติแม่ของ",
-    "Equivalentclass": "คลาสสมมูล",
-    "Restriction": "ข้อจำกัด",
+#: the page's own words: English, Thai
+WORDS: dict[str, tuple[str, str]] = {
+    "metadata": ("Metadata", "ข้อมูลกำกับ"),
+    "iri": ("IRI", "IRI"),
+    "version-iri": ("Version IRI", "IRI ของรุ่น"),
+    "version": ("Version", "รุ่น"),
+    "creator": ("Creators", "ผู้จัดทำ"),
+    "publisher": ("Publisher", "ผู้เผยแพร่"),
+    "created": ("Created", "สร้างเมื่อ"),
+    "modified": ("Modified", "แก้ไขล่าสุด"),
+    "license": ("Licence", "สัญญาอนุญาต"),
+    "cite": ("Cite as", "การอ้างอิง"),
+    "prefix": ("Preferred prefix", "คำนำหน้าที่แนะนำ"),
+    "other-language": ("This page in Thai", "หน้านี้ภาษาอังกฤษ"),
+    "abstract": ("Abstract", "บทคัดย่อ"),
+    "contents": ("Contents", "สารบัญ"),
+    "namespaces": ("Namespaces", "เนมสเปซ"),
+    "overview": ("Overview", "ภาพรวม"),
+    "classes": ("Classes", "คลาส"),
+    "object-properties": ("Object properties", "คุณสมบัติเชิงวัตถุ"),
+    "datatype-properties": ("Datatype properties", "คุณสมบัติเชิงข้อมูล"),
+    "annotation-properties": ("Annotation properties", "คุณสมบัติหมายเหตุประกอบ"),
+    "individuals": ("Named individuals", "อินสแตนซ์ที่มีชื่อ"),
+    "alignments": ("Alignments to other vocabularies", "การเทียบกับคำศัพท์อื่น"),
+    "external": ("Terms borrowed from other vocabularies", "คำศัพท์ที่ยืมจากคำศัพท์อื่น"),
+    "external-note": (
+        "These terms are used in the axioms above; they are defined by their own vocabularies, not here.",
+        "คำศัพท์เหล่านี้ใช้ในสัจพจน์ข้างต้น นิยามโดยคำศัพท์ต้นทาง ไม่ได้นิยามในออนโทโลยีนี้",
+    ),
+    "definition": ("Definition", "คำนิยาม"),
+    "comment": ("Note", "หมายเหตุ"),
+    "scope": ("Scope", "ขอบเขตการใช้"),
+    "labels": ("Labels", "ป้ายชื่อ"),
+    "superclasses": ("Subclass of", "เป็นคลาสย่อยของ"),
+    "subclasses": ("Superclass of", "เป็นคลาสแม่ของ"),
+    "equivalent": ("Equivalent to", "สมมูลกับ"),
+    "disjoint": ("Disjoint with", "ไม่มีสมาชิกร่วมกับ"),
+    "domain": ("Domain", "โดเมน"),
+    "range": ("Range", "เรนจ์"),
+    "in-domain-of": ("In the domain of", "อยู่ในโดเมนของ"),
+    "in-range-of": ("In the range of", "อยู่ในเรนจ์ของ"),
+    "superproperties": ("Subproperty of", "เป็นคุณสมบัติย่อยของ"),
+    "subproperties": ("Superproperty of", "เป็นคุณสมบัติแม่ของ"),
+    "inverse": ("Inverse of", "ผกผันของ"),
+    "chain": ("Property chain", "ลูกโซ่คุณสมบัติ"),
+    "characteristics": ("Characteristics", "ลักษณะ"),
+    "types": ("Type", "ประเภท"),
+    "close-match": ("Close match", "ใกล้เคียงกับ"),
+    "relation": ("Relation", "ความสัมพันธ์"),
+    "term": ("Term", "คำศัพท์"),
+    "target": ("Other vocabulary", "คำศัพท์อื่น"),
+    "in-english": ("no Thai text: shown in English", "ไม่มีข้อความภาษาไทย แสดงเป็นภาษาอังกฤษ"),
+    "generated": ("Generated by coopgraph from the ontology's Turtle.", "สร้างโดย coopgraph จากไฟล์ Turtle ของออนโทโลยี"),
 }
+CHARACTERISTICS = {
+    OWL.FunctionalProperty: ("functional", "เชิงฟังก์ชัน"),
+    OWL.InverseFunctionalProperty: ("inverse functional", "เชิงฟังก์ชันผกผัน"),
+    OWL.SymmetricProperty: ("symmetric", "สมมาตร"),
+    OWL.TransitiveProperty: ("transitive", "ถ่ายทอด"),
+}
+SECTIONS = (
+    ("classes", "class", OWL.Class),
+    ("object-properties", "object-property", OWL.ObjectProperty),
+    ("datatype-properties", "datatype-property", OWL.DatatypeProperty),
+    ("annotation-properties", "annotation-property", OWL.AnnotationProperty),
+    ("individuals", "individual", OWL.NamedIndividual),
+)
+STYLE = """
+body{font:16px/1.5 "Noto Sans","Noto Sans Thai",Loma,Garuda,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#1b1b1b}
+h1{font-size:1.8rem}h2{margin-top:2.5rem;border-bottom:2px solid #2b5797}h3{margin:1.5rem 0 .3rem}
+code{background:#f2f2f2;padding:0 .2rem}a{color:#1a4f8b}table{border-collapse:collapse}
+th,td{text-align:left;vertical-align:top;padding:.2rem .6rem .2rem 0}article{border-top:1px solid #ddd}
+.fallback{color:#555}.fallback::after{content:" [en]";font-size:.8em}dl{margin:.3rem 0}dt{font-weight:bold}
+dd{margin:0 0 .3rem 1.5rem}nav ul{columns:2}
+"""
 
 
-def in_language(graph: Graph, lang: str) -> Graph:
-    """The graph with each property's text in one language (or English where it has none).
+@dataclass(frozen=True)
+class _Page:
+    graph: Graph
+    lang: str
+    ontology: URIRef
+    prefixes: dict[str, str]  # namespace -> prefix
 
-    Untagged literals stay as they are.
-    """
-    kept = Graph(bind_namespaces="none")
-    for prefix, namespace in graph.namespaces():
-        kept.bind(prefix, namespace)
-    tagged: dict[tuple[Any, Any], list[Literal]] = {}
-    for s, p, o in graph:
-        if isinstance(o, Literal) and o.language:
-            tagged.setdefault((s, p), []).append(o)
-        else:
-            kept.add((s, p, o))
-    for (s, p), texts in tagged.items():
-        for wanted in (lang, FALLBACK):
-            chosen = [text for text in texts if text.language == wanted]
-            if chosen:
-                break
-        else:
-            chosen = texts
-        for text in chosen:
-            kept.add((s, p, text))
-    return kept
+    def word(self, key: str) -> str:
+        return WORDS[key][0 if self.lang == "en" else 1]
+
+    def text(self, node: Node, *predicates: URIRef) -> str | None:
+        """The node's text in the page's language, else English (marked), else any; escaped HTML."""
+        for predicate in predicates:
+            values = [o for o in self.graph.objects(node, predicate) if isinstance(o, Literal)]
+            for lang in (self.lang, FALLBACK, None):
+                chosen = sorted(str(v) for v in values if (v.language or None) == lang)
+                if chosen:
+                    shown = html.escape(chosen[0])
+                    if lang == FALLBACK and self.lang != FALLBACK:
+                        return f'<span lang="en" class="fallback" title="{self.word("in-english")}">{shown}</span>'
+                    return shown
+            if values:
+                return html.escape(sorted(str(v) for v in values)[0])
+        return None
+
+    def curie(self, iri: str) -> str:
+        for namespace, prefix in sorted(self.prefixes.items(), key=lambda kv: -len(kv[0])):
+            if iri.startswith(namespace) and iri != namespace:
+                return f"{prefix}:{iri[len(namespace):]}"
+        return iri
+
+    def label(self, node: Node) -> str:
+        return self.text(node, RDFS.label, SKOS.prefLabel) or html.escape(self.curie(str(node)))
+
+    def link(self, node: Node) -> str:
+        """A term as a link: to its entry on this page when it is ours, else to its IRI."""
+        if isinstance(node, BNode):
+            return self.expression(node)
+        iri = str(node)
+        if iri.startswith(COOP):
+            kind = _kind(self.graph, node)
+            anchor = f"#{kind}-{iri[len(COOP):]}" if kind else html.escape(iri)
+            return f'<a href="{anchor}">{self.label(node)}</a>'
+        return f'<a href="{html.escape(iri)}"><code>{html.escape(self.curie(iri))}</code></a>'
+
+    def expression(self, node: BNode) -> str:
+        """An anonymous class (restriction, union, ...) in Manchester-like words."""
+        g = self.graph
+        on = g.value(node, OWL.onProperty)
+        if on is not None:
+            for predicate, word in ((OWL.someValuesFrom, "some"), (OWL.allValuesFrom, "only"), (OWL.hasValue, "value")):
+                target = g.value(node, predicate)
+                if target is not None:
+                    shown = self.link(target) if not isinstance(target, Literal) else html.escape(str(target))
+                    return f"{self.link(on)} <em>{word}</em> {shown}"
+            for predicate, word in ((OWL.minQualifiedCardinality, "min"), (OWL.maxQualifiedCardinality, "max"),
+                                    (OWL.qualifiedCardinality, "exactly"), (OWL.minCardinality, "min"),
+                                    (OWL.maxCardinality, "max"), (OWL.cardinality, "exactly")):
+                count = g.value(node, predicate)
+                if count is not None:
+                    of = g.value(node, OWL.onClass)
+                    return f"{self.link(on)} <em>{word}</em> {count}" + (f" {self.link(of)}" if of is not None else "")
+        for predicate, word in ((OWL.unionOf, "or"), (OWL.intersectionOf, "and")):
+            members = g.value(node, predicate)
+            if members is not None:
+                return "(" + f" <em>{word}</em> ".join(sorted(self.link(m) for m in Collection(g, members))) + ")"
+        members = g.value(node, OWL.oneOf)
+        if members is not None:
+            return "{" + ", ".join(sorted(self.link(m) for m in Collection(g, members))) + "}"
+        complement = g.value(node, OWL.complementOf)
+        if complement is not None:
+            return f"<em>not</em> {self.link(complement)}"
+        return "(anonymous)"
 
 
-def _for_pylode(ontology: Graph) -> Graph:
-    """What pyLODE should see: it shows every title of the ontology and of each concept scheme in one heading."""
-    graph = Graph(bind_namespaces="none")
-    graph += ontology
-    for prefix, namespace in ontology.namespaces():
-        graph.bind(prefix, namespace)
-    for node in list(graph.subjects(RDF.type, OWL.Ontology)):
-        if (node, DCTERMS.title, None) in graph:
-            graph.remove((node, RDFS.label, None))
-    graph.remove((None, RDF.type, SKOS.ConceptScheme))
-    return graph
-
-
-@contextlib.contextmanager
-def _stable_pylode() -> Iterator[None]:
-    """While pyLODE renders: list set members in a stable order, read its background
-    vocabularies once for all pages, and keep its INFO logging quiet."""
-    import pylode.profiles.ontpub
-    import pylode.utils
-
-    original, load = pylode.utils.intersperse, pylode.profiles.ontpub.load_background_onts
-    loaded: list[Graph] = []
-
-    def intersperse(items: Any, separator: Any) -> list[Any]:
-        if isinstance(items, set):
-            items = sorted(items, key=lambda item: item.render() if hasattr(item, "render") else str(item))
-        return list(original(items, separator))
-
-    def load_once() -> Graph:
-        if not loaded:
-            loaded.append(load())
-        return loaded[0]
-
-    pylode.utils.intersperse = intersperse
-    pylode.profiles.ontpub.load_background_onts = load_once
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(max(level, logging.WARNING))
-    try:
-        yield
-    finally:
-        pylode.utils.intersperse = original
-        pylode.profiles.ontpub.load_background_onts = load
-        root.setLevel(level)
+def _kind(graph: Graph, node: Node) -> str | None:
+    for _, kind, cls in SECTIONS:
+        if (node, RDF.type, cls) in graph:
+            return kind
+    if (node, RDF.type, OWL.FunctionalProperty) in graph or (node, RDF.type, OWL.SymmetricProperty) in graph:
+        return "object-property"
+    return None
 
 
 def ontology_pages(ontology: Graph, languages: tuple[str, ...] = LANGUAGES) -> dict[str, bytes]:
-    """The pyLODE page of the ontology in each language, as UTF-8 bytes."""
-    with _stable_pylode():
-        return {lang: ontology_html(ontology, lang) for lang in languages}
+    """The documentation page of the ontology in each language, as UTF-8 bytes."""
+    return {lang: ontology_html(ontology, lang) for lang in languages}
 
 
 def ontology_html(ontology: Graph, lang: str) -> bytes:
-    """The pyLODE page of the ontology in one language, as UTF-8 bytes."""
+    """The documentation page in one language, as UTF-8 bytes."""
     if lang not in LANGUAGES:
         raise CoopgraphError(f"no documentation language {lang!r}: choose one of {', '.join(LANGUAGES)}")
-    from pylode import OntPub
-    from pylode.utils import PylodeError
+    found = sorted(ontology.subjects(RDF.type, OWL.Ontology))
+    if not found or not isinstance(found[0], URIRef):
+        raise CoopgraphError("ontology documentation: the graph declares no owl:Ontology")
+    prefixes = {str(namespace): prefix for prefix, namespace in ontology.namespaces() if prefix}
+    prefixes.setdefault(COOP, "coop")
+    page = _Page(ontology, lang, found[0], prefixes)
+    body = "\n".join(_body(page))
+    ids = [part.split('"', 1)[0] for part in body.split(' id="')[1:]]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise CoopgraphError(f"ontology documentation: duplicate HTML ids {duplicated}")
+    title = page.text(page.ontology, DCTERMS.title, RDFS.label) or "coopgraph"
+    document = (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_plain(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+    return document.encode("utf-8")
 
-    graph = _for_pylode(in_language(ontology, lang))
-    try:
-        with _stable_pylode():
-            html = str(OntPub(graph, sort_subjects=True).make_html())
-    except PylodeError as error:
-        raise CoopgraphError(f"ontology documentation: {error}") from None
-    html = html.replace("<html>", f'<html lang="{lang}">', 1)
-    if lang == "th":
-        for english, thai in THAI_WORDS.items():
-            for before, after in (("<h2>", "</h2>"), ("<h3>", "</h3>"), (">", "</a>")):
-                html = html.replace(f"{before}{english}{after}", f"{before}{thai}{after}")
-    return html.encode("utf-8")
+
+def _plain(fragment: str) -> str:
+    """Text of an HTML fragment for <title> (our fragments hold at most one span)."""
+    import re
+
+    return re.sub(r"<[^>]+>", "", fragment)
+
+
+def own_terms(page: _Page, cls: URIRef) -> list[URIRef]:
+    return sorted(
+        (s for s in set(page.graph.subjects(RDF.type, cls)) if isinstance(s, URIRef) and str(s).startswith(COOP)),
+        key=lambda s: (_plain(page.label(s)).lower(), str(s)),
+    )
+
+
+def _body(page: _Page) -> Iterator[str]:
+    g, o = page.graph, page.ontology
+    other = "th" if page.lang == "en" else "en"
+    yield f"<header>\n<h1>{page.text(o, DCTERMS.title, RDFS.label)}</h1>"
+    yield f'<p><a href="ontology.{other}.html" hreflang="{other}">{page.word("other-language")}</a></p>'
+    yield f'<h2 id="metadata">{page.word("metadata")}</h2>\n<table>'
+    rows = [("iri", f"<code>{html.escape(str(o))}</code>")]
+    version = g.value(o, OWL.versionIRI)
+    if version is not None:
+        rows.append(("version-iri", f"<code>{html.escape(str(version))}</code>"))
+    for key, predicate in (("version", OWL.versionInfo), ("created", DCTERMS.created), ("modified", DCTERMS.modified)):
+        value = g.value(o, predicate)
+        if value is not None:
+            rows.append((key, html.escape(str(value))))
+    for key, predicate in (("creator", DCTERMS.creator), ("publisher", DCTERMS.publisher)):
+        values = sorted(html.escape(str(v)) for v in g.objects(o, predicate))
+        if values:
+            rows.append((key, ", ".join(values)))
+    licence = g.value(o, DCTERMS.license)
+    if licence is not None:
+        rows.append(("license", f'<a href="{html.escape(str(licence))}">{html.escape(str(licence))}</a>'))
+    citation = page.text(o, DCTERMS.bibliographicCitation)
+    if citation:
+        rows.append(("cite", citation))
+    prefix, uri = g.value(o, URIRef(VANN + "preferredNamespacePrefix")), g.value(o, URIRef(VANN + "preferredNamespaceUri"))
+    if prefix is not None and uri is not None:
+        rows.append(("prefix", f"<code>{html.escape(str(prefix))}: &lt;{html.escape(str(uri))}&gt;</code>"))
+    for key, value in rows:
+        yield f"<tr><th>{page.word(key)}</th><td>{value}</td></tr>"
+    yield "</table>\n</header>"
+    sections = [(key, kind, own_terms(page, cls)) for key, kind, cls in SECTIONS]
+    extras = ["alignments", "external"]
+    yield f'<nav>\n<h2 id="contents">{page.word("contents")}</h2>\n<ul>'
+    for key in ("abstract", "namespaces", "overview", *[k for k, _, terms in sections if terms], *extras):
+        yield f'<li><a href="#{key}">{page.word(key)}</a></li>'
+    yield "</ul>\n</nav>\n<main>"
+    yield f'<section>\n<h2 id="abstract">{page.word("abstract")}</h2>\n<p>{page.text(o, DCTERMS.description) or ""}</p>'
+    yield "</section>"
+    yield f'<section>\n<h2 id="namespaces">{page.word("namespaces")}</h2>\n<table>'
+    for namespace, prefix in sorted(page.prefixes.items(), key=lambda kv: kv[1]):
+        yield f"<tr><td><code>{html.escape(prefix)}</code></td><td><code>{html.escape(namespace)}</code></td></tr>"
+    yield "</table>\n</section>"
+    yield f'<section>\n<h2 id="overview">{page.word("overview")}</h2>'
+    for key, _, terms in sections:
+        if terms:
+            yield f'<p><strong>{page.word(key)}</strong>: ' + ", ".join(page.link(t) for t in terms) + "</p>"
+    yield "</section>"
+    for key, kind, terms in sections:
+        if terms:
+            yield f'<section>\n<h2 id="{key}">{page.word(key)}</h2>'
+            for term in terms:
+                yield from _entry(page, term, kind)
+            yield "</section>"
+    yield from _alignments(page)
+    yield from _external(page)
+    yield f'</main>\n<footer><p>{page.word("generated")}</p></footer>'
+
+
+def _entry(page: _Page, term: URIRef, kind: str) -> Iterator[str]:
+    g = page.graph
+    local = str(term)[len(COOP):]
+    yield f'<article id="{kind}-{html.escape(local)}">'
+    yield f"<h3>{page.label(term)} <code>coop:{html.escape(local)}</code></h3>"
+    yield f"<p><code>{html.escape(str(term))}</code></p>"
+    definition = page.text(term, SKOS.definition, RDFS.comment)
+    if definition:
+        yield f"<p>{definition}</p>"
+    facts: list[tuple[str, list[str]]] = []
+    labels = sorted(f'{html.escape(str(v))} <small>({v.language})</small>' for v in g.objects(term, RDFS.label)
+                    if isinstance(v, Literal) and v.language)
+    facts.append(("labels", labels))
+    scope = page.text(term, SKOS.scopeNote)
+    if scope:
+        facts.append(("scope", [scope]))
+
+    def links(nodes: Iterable[Node]) -> list[str]:
+        return sorted(page.link(n) for n in nodes)
+
+    if kind == "class":
+        facts += [
+            ("superclasses", links(g.objects(term, RDFS.subClassOf))),
+            ("subclasses", links(g.subjects(RDFS.subClassOf, term))),
+            ("equivalent", links(g.objects(term, OWL.equivalentClass))),
+            ("disjoint", links(_disjoint(g, term))),
+            ("in-domain-of", links(g.subjects(RDFS.domain, term))),
+            ("in-range-of", links(g.subjects(RDFS.range, term))),
+        ]
+    elif kind in ("object-property", "datatype-property", "annotation-property"):
+        chain = g.value(term, OWL.propertyChainAxiom)
+        facts += [
+            ("domain", links(g.objects(term, RDFS.domain))),
+            ("range", links(g.objects(term, RDFS.range))),
+            ("superproperties", links(g.objects(term, RDFS.subPropertyOf))),
+            ("subproperties", links(g.subjects(RDFS.subPropertyOf, term))),
+            ("inverse", links({*g.objects(term, OWL.inverseOf), *g.subjects(OWL.inverseOf, term)})),
+            ("chain", [" ∘ ".join(page.link(p) for p in Collection(g, chain))] if chain is not None else []),
+            ("characteristics", sorted(CHARACTERISTICS[c][0 if page.lang == "en" else 1]
+                                       for c in g.objects(term, RDF.type) if c in CHARACTERISTICS)),
+        ]
+    else:
+        facts.append(("types", links(t for t in g.objects(term, RDF.type) if t != OWL.NamedIndividual)))
+    facts.append(("close-match", links(g.objects(term, SKOS.closeMatch))))
+    shown = [(key, values) for key, values in facts if values]
+    if shown:
+        yield "<dl>"
+        for key, values in shown:
+            yield f"<dt>{page.word(key)}</dt><dd>{', '.join(values)}</dd>"
+        yield "</dl>"
+    yield "</article>"
+
+
+def _disjoint(g: Graph, term: URIRef) -> set[Node]:
+    found: set[Node] = {*g.objects(term, OWL.disjointWith), *g.subjects(OWL.disjointWith, term)}
+    for axiom in g.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = list(Collection(g, g.value(axiom, OWL.members)))
+        if term in members:
+            found |= {m for m in members if m != term}
+    return found
+
+
+def _alignments(page: _Page) -> Iterator[str]:
+    g = page.graph
+    rows = []
+    for predicate, name in ((SKOS.closeMatch, "skos:closeMatch"), (SKOS.exactMatch, "skos:exactMatch"),
+                            (RDFS.subClassOf, "rdfs:subClassOf"), (RDFS.subPropertyOf, "rdfs:subPropertyOf"),
+                            (OWL.equivalentClass, "owl:equivalentClass")):
+        for s, o in g.subject_objects(predicate):
+            if isinstance(s, URIRef) and str(s).startswith(COOP) and isinstance(o, URIRef) and not str(o).startswith(COOP):
+                rows.append((str(s), name, str(o)))
+    yield f'<section>\n<h2 id="alignments">{page.word("alignments")}</h2>\n<table>'
+    yield f'<tr><th>{page.word("term")}</th><th>{page.word("relation")}</th><th>{page.word("target")}</th></tr>'
+    for s, name, o in sorted(rows):
+        yield f"<tr><td>{page.link(URIRef(s))}</td><td><code>{name}</code></td><td>{page.link(URIRef(o))}</td></tr>"
+    yield "</table>\n</section>"
+
+
+def _external(page: _Page) -> Iterator[str]:
+    g = page.graph
+    used = {
+        n for n in set(g.subjects()) | set(g.objects())
+        if isinstance(n, URIRef) and not str(n).startswith(COOP) and n != page.ontology
+        and (n, RDF.type, None) in g
+    }
+    yield f'<section>\n<h2 id="external">{page.word("external")}</h2>\n<p>{page.word("external-note")}</p>\n<ul>'
+    for node in sorted(used, key=lambda n: page.curie(str(n))):
+        yield f"<li>{page.link(node)}</li>"
+    yield "</ul>\n</section>"
