@@ -194,3 +194,70 @@ def test_every_fact_node_has_a_source(graph: ox.Store) -> None:
         { ?n a ?kind } UNION { ?n a/rdfs:subClassOf* coop:Agreement }
         FILTER NOT EXISTS { ?n prov:wasDerivedFrom ?s } }""")
     assert missing == []
+
+
+# ---------------------------------------------------------------- the data branch: ADGMIN and ASEAN members
+ADDED = [
+    # agreement id, signing or status date, its datatype, one of its source URLs (one per ADGMIN, one per country)
+    ("asean-digital-masterplan-2025", "2021-01-22", "date", "vietnamplus.vn/asean-digital-masterplan-2025-adopted"),
+    ("japan-asean-ict-work-plan-2021", "2021-01-22", "date", "soumu.go.jp/menu_news/s-news/01tsushin09_02000116"),
+    ("india-asean-digital-work-plan-2022", "2022-01-28", "date", "devdiscourse.com/article/international/1901707"),
+    ("boracay-digital-declaration-2023", "2023-02-10", "date", "newsbytes.ph/2023/02/12"),
+    ("asean-japan-digital-work-plan-2025", "2025-01-17", "date", "news.3rd-in.co.jp"),
+    ("asean-ai-safety-network-declaration-2025", "2025-10-26", "date", "cadeproject.org"),
+    ("kkd-singapore-mci-data-protection-cybersecurity-digital-economy-2023", "2023-01-30", "date", "thesundaily.my/home/malaysia-singapore-sign-mou"),
+    ("mptc-timor-leste-mtc-post-telecom-ict-digital-2025", "2025-01-20", "date", "chinaview.cn/20250122"),
+    ("dict-japan-mic-ict-moc-2023", "2023-02", "gYearMonth", "currentph.com/2023/02/15"),
+    ("vietnam-mic-uk-dcms-digital-economy-letter-of-intent-2021", "2021-11", "gYearMonth", "urdupoint.com"),
+    ("kominfo-japan-mic-ict-moc-2023", "2023-10-11", "date", "idxchannel.com"),
+    ("singapore-mci-italy-digital-cooperation-2021", "2021-08-05", "date", "ambsingapore.esteri.it"),
+    ("mdes-rwanda-mict-telecom-ict-digital-2018", "2018", "gYear", "newswit.com/th/CCuV"),
+    ("mdes-huawei-ai-digital-development-2023", "2023-12", "gYearMonth", "thethaiger.com"),
+]
+
+
+@pytest.mark.parametrize(("agreement", "date", "datatype", "url"), ADDED, ids=[r[0] for r in ADDED])
+def test_added_agreement_with_date_precision_and_source(
+    graph: ox.Store, agreement: str, date: str, datatype: str, url: str
+) -> None:
+    test_records_agreement_with_date_precision_and_source(graph, agreement, date, datatype, url)
+
+
+def test_at_least_fifty_agreements_each_with_a_source_url(graph: ox.Store) -> None:
+    found = rows(graph, """SELECT ?a (MIN(STR(?u)) AS ?url) WHERE { ?a a/rdfs:subClassOf* coop:Agreement .
+        OPTIONAL { ?a prov:wasDerivedFrom/coop:url ?u } } GROUP BY ?a""")
+    assert len(found) >= 50 and all(url.startswith("http") for _, url in found)
+
+
+def test_adgmin_meetings_one_to_five_adopt_something(graph: ox.Store) -> None:
+    """Each ADGMIN from the 1st (2021) to the 5th (2025), or one of its related meetings, adopted an agreement."""
+    found = rows(graph, """SELECT DISTINCT ?n WHERE { ?a coop:adoptedAt ?m . ?m coop:partOfMeeting? ?g .
+        ?g coop:ordinal ?n ; coop:inSeries <https://w3id.org/coopgraph/id/meeting/adgmin> }""")
+    assert {int(n) for (n,) in found} >= {1, 2, 3, 4, 5}
+
+
+def test_added_rwanda_mou_thai_title_and_thai_signatory(graph: ox.Store) -> None:
+    a = "<https://w3id.org/coopgraph/id/agreement/mdes-rwanda-mict-telecom-ict-digital-2018>"
+    assert ask(graph, f"""{a} rdfs:label ?th ; coop:hasSigning [ coop:duringMeeting ?pp ;
+            coop:hasSignature/coop:signatory/rdfs:label "พิเชฐ ดุรงคเวโรจน์"@th ] .
+        FILTER(lang(?th) = "th" && STRSTARTS(?th, "บันทึกความเข้าใจว่าด้วยความร่วมมือด้านโทรคมนาคม ไอซีที และเทคโนโลยีดิจิทัล"))""")
+
+
+def test_added_malaysia_singapore_mou_signatories_and_witnesses(graph: ox.Store) -> None:
+    a = "<https://w3id.org/coopgraph/id/agreement/kkd-singapore-mci-data-protection-cybersecurity-digital-economy-2023>"
+    signers = rows(graph, f"SELECT ?p WHERE {{ {a} coop:hasSigning/coop:hasSignature/coop:signatory ?p }}")
+    witnesses = rows(graph, f"SELECT ?p WHERE {{ {a} coop:hasSigning/coop:witness ?p }}")
+    person = "https://w3id.org/coopgraph/id/person/"
+    assert signers == [(person + "fahmi-fadzil",), (person + "josephine-teo",)]
+    assert witnesses == [(person + "anwar-ibrahim",), (person + "lee-hsien-loong",)]
+
+
+def test_added_unknown_stays_unknown(graph: ox.Store) -> None:
+    """The Brunei-Singapore MoU's year is not in its source: the signing has no date, only a date note."""
+    a = "<https://w3id.org/coopgraph/id/agreement/brunei-singapore-digital-cooperation-mou>"
+    assert ask(graph, f"{a} coop:hasSigning ?s")
+    assert not ask(graph, f"{a} coop:hasSigning/coop:date ?d")
+    unknown = rows(graph, """SELECT DISTINCT ?a WHERE { ?a coop:hasSigning/coop:hasSignature ?sig .
+        ?sig coop:certainty coop:Unknown FILTER NOT EXISTS { ?sig coop:signatory ?p } }""")
+    names = {a.rsplit("/", 1)[-1] for (a,) in unknown}
+    assert {"dict-china-miit-digital-ict-2023", "japan-mic-singapore-mci-ict-moc-2021"} <= names
