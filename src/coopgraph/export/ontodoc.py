@@ -210,7 +210,11 @@ def ontology_html(ontology: Graph, lang: str) -> bytes:
     found = sorted(ontology.subjects(RDF.type, OWL.Ontology))
     if not found or not isinstance(found[0], URIRef):
         raise CoopgraphError("ontology documentation: the graph declares no owl:Ontology")
-    prefixes = {str(namespace): prefix for prefix, namespace in ontology.namespaces() if prefix}
+    used = {str(n) for triple in ontology for n in triple if isinstance(n, URIRef)}
+    prefixes = {
+        str(namespace): prefix for prefix, namespace in ontology.namespaces()
+        if prefix and any(iri.startswith(str(namespace)) for iri in used)
+    }
     prefixes.setdefault(COOP, "coop")
     page = _Page(ontology, lang, found[0], prefixes)
     body = "\n".join(_body(page))
