@@ -26,8 +26,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coopgraph.pipeline import build
+    from coopgraph.api import build
 
-    summary = build(data_dir(args), args.out, base=args.base, reasoner=args.reasoner)
-    print(summary, file=sys.stderr)
+    built = build(data_dir(args), args.out, base=args.base, reasoner=args.reasoner)
+    print(built.summary, file=sys.stderr)
     return 0
