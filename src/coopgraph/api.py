@@ -185,15 +185,18 @@ class KnowledgeGraph:
     def rdflib(self) -> Dataset:
         """An rdflib ``Dataset`` of the three named graphs (a read-only view of the store through oxrdflib).
 
-        Its default graph is their union; ``.graph(IRI)`` gives one
-        (``https://w3id.org/coopgraph/graph/asserted`` ...).
+        Its default graph is their union; ``.get_context(URIRef(...))`` gives one
+        (``https://w3id.org/coopgraph/graph/asserted`` ...).  The view cannot be
+        changed (``.graph(IRI)`` adds a graph, so it fails): copy into a new Dataset first.
         """
         from oxrdflib import OxigraphStore
-        from rdflib import Dataset
+        from rdflib import Dataset, Graph
 
-        dataset = Dataset(store=OxigraphStore(store=self.store), default_union=True, bind_namespaces="none")
+        dataset = Dataset(store=OxigraphStore(store=self.store), default_union=True)
+        names = Graph(bind_namespaces="none")  # our prefixes, not rdflib's 30; kept apart from the read-only store
         for prefix, namespace in self.prefixes.items():
-            dataset.bind(prefix, namespace)
+            names.bind(prefix, namespace)
+        dataset.namespace_manager = names.namespace_manager
         return dataset
 
     def networkx(
