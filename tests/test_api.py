@@ -289,7 +289,7 @@ def test_explorer_writes_the_page_visualise_writes(
 ) -> None:
     written = kg.explorer(tmp_path / "sub" / "thailand.html", view="ego", focus="country:thailand", lang="th")
     page = written.read_bytes()
-    assert page.startswith(b"<!DOCTYPE html>") and b"vis-network" in page and '<html lang="th"'.encode() in page
+    assert page.startswith(b"<!DOCTYPE html>") and b"vis-network" in page and b'<html lang="th"' in page
     cli = tmp_path / "cli.html"
     args = ["visualise", "--out", str(shipped_build), "--view", "ego", "--focus", "country/thailand"]
     assert main([*args, "--lang", "th", "-o", str(cli)]) == 0

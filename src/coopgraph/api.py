@@ -89,7 +89,7 @@ def build(
     return KnowledgeGraph(target, base=base, summary=summary)
 
 
-def open(out: PathLike = "build", *, base: str = DEFAULT_BASE) -> KnowledgeGraph:  # noqa: A001 - coopgraph.open
+def open(out: PathLike = "build", *, base: str = DEFAULT_BASE) -> KnowledgeGraph:  # shadows the builtin here only
     """The graph a previous ``build`` wrote into ``out`` (opened read-only)."""
     graph = KnowledgeGraph(Path(out), base=base)
     graph.store  # noqa: B018 - open now: a missing build is an error here, not at the first query
@@ -173,6 +173,7 @@ class KnowledgeGraph:
 
         prefixes = self.prefixes
         text, declared, source = _resolve(query)
+        bindings: Mapping[str, Term]
         if declared is None:
             bindings = _adhoc_bindings(params, prefixes, source)
         else:
@@ -245,7 +246,8 @@ class KnowledgeGraph:
         try:
             write_atomically({target: render(graph, lang=lang)})
         except OSError as error:
-            raise CoopgraphError(f"{display_path(target)}: cannot write the explorer ({error.strerror or error})") from None
+            why = error.strerror or error
+            raise CoopgraphError(f"{display_path(target)}: cannot write the explorer ({why})") from None
         return target
 
     def _focus(self, focus: str | None) -> str | None:
@@ -310,9 +312,7 @@ def _adhoc_bindings(params: Mapping[str, object], prefixes: Mapping[str, str], s
             term = ox.Literal(str(value), datatype=ox.NamedNode(value.datatype))
         elif isinstance(value, str):
             term = ox.Literal(str(value))
-        elif isinstance(value, bool):
-            term = ox.Literal(value)
-        elif isinstance(value, int | float):
+        elif isinstance(value, bool | int | float):  # True is xsd:boolean, 3 xsd:integer, 2.5 xsd:double
             term = ox.Literal(value)
         elif isinstance(value, decimal.Decimal):
             term = ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
