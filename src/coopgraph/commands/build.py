@@ -25,8 +25,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coopgraph.pipeline import build
+    from coopgraph.api import build
 
-    summary = build(data_dir(args), args.out, base=args.base, reasoner=args.reasoner)
-    inform(str(summary))
+    built = build(data_dir(args), args.out, base=args.base, reasoner=args.reasoner)
+    inform(built.summary)
     return 0

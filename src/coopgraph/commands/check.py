@@ -14,9 +14,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coopgraph.pipeline import check
+    from coopgraph.api import check
 
-    checked = check(data_dir(args))
-    counted = ", ".join(f"{n} {what}" for what, n in checked.tally.items())
-    inform(f"ok: {counted}, {checked.size()} triples")
+    inform(str(check(data_dir(args))))
     return 0

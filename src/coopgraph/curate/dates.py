@@ -31,6 +31,10 @@ class PartialDate:
     text: str
     precision: Precision
 
+    def __str__(self) -> str:
+        """The ISO text, as precise as the source: ``2024-02``, ``2024``."""
+        return self.text
+
     @property
     def year(self) -> int:
         return int(self.text[:4])
