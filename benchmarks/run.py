@@ -106,7 +106,7 @@ def child_build(world: Path, work: Path) -> None:
     on-disk store.  Then, timed apart (inference has its own target), the rules
     reasoner, and the store written again with the inferred graph for the queries.
     """
-    from coopgraph.check.validate import query_problems, shape_problems
+    from coopgraph.checks.validate import query_problems, shape_problems
     from coopgraph.curate.checker import curate
     from coopgraph.graph.store import write_store_from
     from coopgraph.pipeline import Checked, infer, populate_store, tally

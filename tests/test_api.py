@@ -58,10 +58,10 @@ def test_version_is_the_projects() -> None:
     assert (ROOT / "src" / "coopgraph" / "py.typed").exists()
 
 
-def test_check_is_callable_although_it_is_also_the_check_stage() -> None:
-    import coopgraph.check.validate  # the subpackage imported: coopgraph.check is that module, and callable
+def test_check_is_a_function_beside_the_checks_stage() -> None:
+    import coopgraph.checks.validate  # importing the stage does not shadow the function
 
-    assert coopgraph.check.validate.shape_problems
+    assert coopgraph.checks.validate.shape_problems and callable(coopgraph.check)
     report = coopgraph.check(TINY)
     assert report.counts["agreements"] == 2 and report.triples > 100
     assert str(report).startswith("ok: 2 agreements, 8 actors")

@@ -23,20 +23,20 @@ ALLOWED: dict[str, set[str]] = {
     "shared": {"shared"},
     "curate": {"shared", "curate"},
     "graph": {"shared", "curate", "graph"},
-    "check": {"shared", "curate", "graph", "check"},
+    "checks": {"shared", "curate", "graph", "checks"},
     "reason": {"shared", "curate", "graph", "reason"},
     "sparql": {"shared", "curate", "graph", "sparql"},
     "views": {"shared", "curate", "graph", "views"},
     "export": {"shared", "curate", "graph", "export"},
-    "pipeline": {"shared", "curate", "graph", "check", "reason", "views", "export", "pipeline"},
-    "api": {"shared", "curate", "graph", "check", "reason", "sparql", "views", "export", "pipeline", "api"},
-    "commands": {"shared", "curate", "graph", "check", "reason", "sparql", "views", "export", "pipeline", "api",
+    "pipeline": {"shared", "curate", "graph", "checks", "reason", "views", "export", "pipeline"},
+    "api": {"shared", "curate", "graph", "checks", "reason", "sparql", "views", "export", "pipeline", "api"},
+    "commands": {"shared", "curate", "graph", "checks", "reason", "sparql", "views", "export", "pipeline", "api",
                  "commands"},
 }
 SHARED = {"coopgraph.errors", "coopgraph.resources", "coopgraph.perf", "coopgraph.files"}
 #: the package itself re-exports the public API (lazily): it is the API's face, so no stage imports it
 API = {"coopgraph", "coopgraph.api"}
-STAGES = {"curate", "graph", "check", "reason", "sparql", "views", "export", "commands"}
+STAGES = {"curate", "graph", "checks", "reason", "sparql", "views", "export", "commands"}
 
 
 def module_name(path: Path) -> str:

@@ -6,18 +6,11 @@ The public Python API (:mod:`coopgraph.api`), loaded on first use so that
     import coopgraph
     kg = coopgraph.build("data", out="build")        # or coopgraph.open("build")
     rows = kg.query("partners-of-country", country="country:thailand")
-
-``coopgraph.check`` is both the check stage's subpackage and the function
-:func:`coopgraph.api.check`: the subpackage module is made callable, since a
-submodule import would otherwise replace the function with the module.
 """
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
-
-from . import check as _check_stage
 
 __version__ = "0.1.0"
 __all__ = [
@@ -67,14 +60,3 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
-
-class _CallableStage(ModuleType):
-    """The ``coopgraph.check`` subpackage, callable as :func:`coopgraph.api.check`."""
-
-    def __call__(self, data: Any = None) -> Any:
-        from coopgraph.api import check as run_check
-
-        return run_check(data)
-
-
-_check_stage.__class__ = _CallableStage

@@ -94,7 +94,7 @@ class Checked:
 
 def check(data_dir: Path, *, base: str = DEFAULT_BASE) -> Checked:
     """Every check a curator needs, in order; raise one error listing all problems."""
-    from coopgraph.check.validate import query_problems, shape_problems
+    from coopgraph.checks.validate import query_problems, shape_problems
 
     world = curate(data_dir)
     store, origins = populate_store(world, base=base)

@@ -38,7 +38,7 @@ def data_dir(args: argparse.Namespace) -> Path:
             f"{chosen}/: not coopgraph data (none of {', '.join(DATA_MARKERS)}); "
             "give --data DIR, or --shipped for the data that comes with coopgraph"
         )
-    inform(f"data: {chosen} ({why})")
+    inform(f"data: {chosen} ({why})", level=2 if args.data is not None else 1)  # said when not asked for
     return chosen
 
 

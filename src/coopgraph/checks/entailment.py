@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rdflib.namespace import RDFS
 
-from coopgraph.check.shapes_graph import _ASSERTED, _ONTOLOGY, _TYPE, _select
+from coopgraph.checks.shapes_graph import _ASSERTED, _ONTOLOGY, _TYPE, _select
 
 if TYPE_CHECKING:
     import pyoxigraph as ox

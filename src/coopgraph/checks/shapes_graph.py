@@ -144,7 +144,7 @@ class _Parser:
         self._stack: list[Node] = []
 
     def error(self, where: str, what: str) -> CoopgraphError:
-        return CoopgraphError(f"{self.path}: shape {where}: {what} (coopgraph.check.shapes compiles SHACL to SPARQL)")
+        return CoopgraphError(f"{self.path}: shape {where}: {what} (coopgraph.checks.shapes compiles SHACL to SPARQL)")
 
     def shape(self, node: Node, within: str = "") -> _Shape:
         name = _name(node) if isinstance(node, URIRef) or not within else f"{within} > {_name(node)}"

@@ -4,7 +4,7 @@ pySHACL took 85 s on 1,000 agreements (144k triples) and does not scale to a
 5M-triple build.  This module reads ``ontology/shapes.ttl`` once (cached per
 file and modification time), compiles every constraint into a SPARQL SELECT,
 and runs those on the store that holds the named graphs ``asserted`` and
-``ontology``.  The problems are the ones :func:`coopgraph.check.validate.shacl_problems`
+``ontology``.  The problems are the ones :func:`coopgraph.checks.validate.shacl_problems`
 builds from pySHACL's report: same location, same text, same multiplicity (one
 per focus node and failing value for value constraints, one per focus node for
 counts and node-level constraints, one per repeated language for sh:uniqueLang).
@@ -60,9 +60,9 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
-from coopgraph.check.entailment import _Schema
-from coopgraph.check.shapes_graph import _ONTOLOGY, _compile, _short
-from coopgraph.check.sparql_checks import _checks, _Runner
+from coopgraph.checks.entailment import _Schema
+from coopgraph.checks.shapes_graph import _ONTOLOGY, _compile, _short
+from coopgraph.checks.sparql_checks import _checks, _Runner
 from coopgraph.errors import Location, Problem
 from coopgraph.perf import without_gc
 from coopgraph.resources import shapes_file

@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from coopgraph.check.shapes import shape_problems
-from coopgraph.check.validate import shacl_problems
+from coopgraph.checks.shapes import shape_problems
+from coopgraph.checks.validate import shacl_problems
 from coopgraph.curate.checker import curate
 from coopgraph.errors import CoopgraphError, Location, Problem
 from coopgraph.graph.dataset import read_ontology

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from coopgraph.check.shapes_graph import _short
+from coopgraph.checks.shapes_graph import _short
 from coopgraph.errors import Location, Problem
 from coopgraph.resources import queries_dir, shapes_file
 
@@ -53,11 +53,11 @@ def shacl_problems(
 def shape_problems(store: ox.Store, origins: Mapping[Any, Location]) -> list[Problem]:
     """The SHACL shapes over a store's ``asserted`` graph (the ``ontology`` graph gives the class hierarchy).
 
-    Compiled to SPARQL and run on Oxigraph (:mod:`coopgraph.check.shapes`): the same
+    Compiled to SPARQL and run on Oxigraph (:mod:`coopgraph.checks.shapes`): the same
     results as pySHACL (:func:`shacl_problems`, which a test compares), in
     seconds where pySHACL took minutes for a thousand agreements.
     """
-    from coopgraph.check.shapes import shape_problems as compiled
+    from coopgraph.checks.shapes import shape_problems as compiled
 
     return compiled(store, origins)  # type: ignore[arg-type]
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from coopgraph.check.entailment import _Schema
-from coopgraph.check.shapes_graph import (
+from coopgraph.checks.entailment import _Schema
+from coopgraph.checks.shapes_graph import (
     _ASSERTED,
     _INOCULATED_CLASSES,
     _INOCULATED_PROPERTIES,

@@ -1,4 +1,4 @@
-"""Stage 3, check: the SHACL shapes and violation queries, run on the populated store.
+"""Stage 3, checks: the SHACL shapes and violation queries, run on the populated store.
 
 In: a store holding the asserted graph, and where each subject came from (``path:line``).
 Out: a list of problems placed at the YAML line of the record they concern. The shapes of
