@@ -287,7 +287,7 @@ def _shapes_file(tmp_path: Path, body: str) -> Path:
 @pytest.mark.parametrize(
     ("body", "named"),
     [
-        ('id:S a sh:NodeShape ; sh:targetNode id:x ; sh:class coop:Person ; sh:message "m" .', "sh:targetNode"),
+        ('id:S a sh:NodeShape ; sh:targetNode id:x ; sh:not [ sh:class coop:Person ] ; sh:message "m" .', "sh:not"),
         ('id:S a sh:NodeShape ; sh:targetClass coop:Person ; sh:closed true ; sh:message "m" .', "sh:closed"),
         (
             "id:S a sh:NodeShape ; sh:targetClass coop:Person ; sh:property [ sh:path rdfs:label ; sh:minCount 1 ;"
@@ -297,7 +297,7 @@ def _shapes_file(tmp_path: Path, body: str) -> Path:
         (
             "id:S a sh:NodeShape ; sh:targetClass coop:Person ; sh:property [ sh:path ( rdfs:label rdfs:comment ) ;"
             ' sh:minCount 1 ; sh:message "m" ] .',
-            "sh:inversePath",
+            "sequence path",
         ),
         (
             "id:S a sh:NodeShape ; sh:targetClass coop:Person ; sh:property [ sh:path rdfs:label ; sh:minCount 1 ] .",

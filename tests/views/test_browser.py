@@ -1,7 +1,9 @@
 """The explorer in a real headless Chromium: offline, no console errors, counts, Thai, search, filters, slider, links.
 
-Playwright drives Debian's /usr/bin/chromium (no `playwright install`). Every request is
-recorded and any that is not a file:// URL is aborted and fails the test. Each test saves a
+Playwright drives Debian's /usr/bin/chromium (no `playwright install`). Every request of the
+context (page, popups, workers) and every WebSocket is recorded, and any that would leave the
+machine (not file:, data:, blob:) is aborted and fails the test, also when the page starts it
+late: after each test the page's fake clock jumps two minutes ahead before the check. Each test saves a
 screenshot under artifacts/ (git-ignored) for a person to look at.
 """
 
@@ -15,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Request, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, Request, Route, WebSocketRoute, sync_playwright
 
 from coopgraph.graph.store import open_store
 from coopgraph.graph.vocab import individual
@@ -40,6 +42,9 @@ SECURITY = str(individual("topic", "digital-security"))
 SOURCE = "https://example.org/news/1"
 
 
+LOCAL = ("file:", "data:", "blob:", "about:")  # schemes that never leave the machine
+
+
 @dataclass
 class Opened:
     """A loaded page and what it did: every request, and every console error or uncaught exception."""
@@ -48,6 +53,16 @@ class Opened:
     requests: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    def settle(self) -> None:
+        """Let the page's timers run (two minutes of page time, at once) and hand over what it started since.
+
+        The page clock is Playwright's fake clock, so a request the script delays (a timer after load
+        or after a click) is started now, and seen by the route before anything is asserted.
+        """
+        for _ in range(2):  # a timer set by a timer
+            self.page.clock.fast_forward("01:00")
+        self.page.wait_for_timeout(300)  # deliver the route and WebSocket events to Python
 
     def js(self, expression: str, arg: Any = None) -> Any:
         return self.page.evaluate(expression, arg)
@@ -91,21 +106,29 @@ def open_page(browser: Browser) -> Iterator[Any]:
     opened: list[Opened] = []
 
     def load(path: Path) -> Opened:
-        context = browser.new_context(viewport={"width": 1400, "height": 860}, locale="th-TH")
+        context = browser.new_context(viewport={"width": 1400, "height": 860}, locale="th-TH", service_workers="block")
         page = context.new_page()
         result = Opened(page)
 
         def route(handle: Route, request: Request) -> None:
             result.requests.append(request.url)
-            if request.url.startswith("file://"):
+            if request.url.startswith(LOCAL):
                 handle.continue_()
             else:
                 result.blocked.append(request.url)
                 handle.abort()
 
-        page.route("**/*", route)
+        def websocket(socket: WebSocketRoute) -> None:
+            result.blocked.append(socket.url)
+            socket.close()
+
+        # on the context, not the page: popups and workers are routed too; WebSockets have their own route
+        context.route("**/*", route)
+        context.route_web_socket(re.compile(".*"), websocket)
+        context.on("page", lambda popup: result.blocked.append(f"a popup ({popup.url})"))
         page.on("console", lambda message: result.errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: result.errors.append(str(error)))
+        page.clock.install()  # time runs as usual, and settle() can jump it forward
         page.goto(path.resolve().as_uri())
         page.wait_for_function("window.coopgraph && window.coopgraph.ready === true")
         opened.append(result)
@@ -113,9 +136,10 @@ def open_page(browser: Browser) -> Iterator[Any]:
 
     yield load
     for result in opened:
+        result.settle()  # what the page started late (after load, after the test's last click) is counted too
         assert result.blocked == [], f"non-file requests: {result.blocked}"
         assert result.errors == [], f"console errors: {result.errors}"
-        assert result.requests and all(url.startswith("file://") for url in result.requests)
+        assert result.requests and all(url.startswith(LOCAL) for url in result.requests)
         result.page.context.close()
 
 
@@ -136,6 +160,47 @@ def test_loads_offline_and_counts_match_the_graph(
     assert len(legend) == len({d["kind"] for _, d in tiny_graph.nodes(data=True)})
     assert page.page.locator("#stats").inner_text().count("\n") > 5  # analytics on the page
     page.shot("loaded")
+
+
+def test_no_request_on_any_interaction(open_page: Any, tiny_build: Path) -> None:
+    """Search, pick, click, hover, filter, slide, switch language, reset; then let every timer run: nothing leaves."""
+    page = open_page(tiny_build / "coopgraph.html")
+    page.page.fill("#search", "ada")
+    page.page.locator("#search-results li").first.dispatch_event("mousedown")
+    x, y = page.node_point(MOU)
+    page.page.mouse.move(x, y)
+    page.page.locator("div.vis-tooltip").wait_for(state="visible")
+    page.page.mouse.click(x, y)
+    page.page.mouse.dblclick(x, y)
+    page.page.select_option("#filter-topic", SECURITY)
+    page.page.focus("#slider")
+    page.page.keyboard.press("Home")
+    page.page.keyboard.press("End")
+    page.page.click("#lang")
+    page.page.click("#lang")
+    page.page.click("#reset")
+    page.page.mouse.click(5, 5)
+    page.settle()
+    assert page.blocked == []
+    assert page.requests and all(url.startswith(LOCAL) for url in page.requests)
+
+
+def test_the_request_watch_sees_late_requests_and_websockets(open_page: Any, tiny_build: Path) -> None:
+    """The watch itself: a fetch a minute after load, a WebSocket, a beacon, are all seen (then forgiven)."""
+    page = open_page(tiny_build / "coopgraph.html")
+    page.js(
+        """() => {
+             setTimeout(() => fetch("https://example.invalid/late").catch(() => {}), 60000);
+             setTimeout(() => { new WebSocket("ws://127.0.0.1:9/socket"); }, 1000);
+             navigator.sendBeacon("https://example.invalid/beacon", "x");
+           }"""
+    )
+    page.settle()
+    seen = sorted(page.blocked)
+    assert seen == ["https://example.invalid/beacon", "https://example.invalid/late", "ws://127.0.0.1:9/socket"]
+    page.blocked.clear()
+    page.requests[:] = [url for url in page.requests if url.startswith(LOCAL)]
+    page.errors.clear()  # the aborted requests' console messages
 
 
 def test_thai_labels_after_the_language_toggle(open_page: Any, tiny_build: Path) -> None:

@@ -37,15 +37,20 @@ What pySHACL validates (``ont_graph`` + ``inference="rdfs"``), reproduced here:
   owlrl, a literal object of a property with an rdfs:range is an instance of
   that range, so it can be a focus node (reported at ``(graph)``).
 
-Limits (each raises :class:`CoopgraphError` at compile time rather than
-passing silently): only the SHACL constructs used by the shipped shapes are
-compiled (see ``_ALLOWED``); paths are an IRI or ``[ sh:inversePath IRI ]``;
-targets are sh:targetClass and sh:targetSubjectsOf on node shapes; every
-shape that reports needs exactly one sh:message (pySHACL's generated texts
-are not reproduced); classes from the RDF/RDFS/OWL/XSD vocabularies (whose
-RDFS meta-entailments are not reproduced) are refused, and so is a datatype
-whose well-formedness rule is not known here.  Known differences from
-pySHACL: well-formedness of xsd:date, xsd:duration, xsd:boolean and numbers
+Limits (each raises :class:`CoopgraphError` at compile time, naming the construct, rather than
+passing silently): the SHACL Core constructs compiled are listed in ``_ALLOWED``
+(tests/check/test_shacl_core.py has a case for each Core construct, compiled or refused);
+paths are an IRI or ``[ sh:inversePath IRI ]``; targets are sh:targetClass, sh:targetNode,
+sh:targetObjectsOf, sh:targetSubjectsOf and the implicit class target of a shape typed
+rdfs:Class (one level, as pySHACL reads it: owl:Class alone or a longer subclass chain is
+refused); sh:deactivated is read on shapes and property shapes, not inside sh:or/sh:and;
+only sh:Violation is compiled as a severity; every shape that reports needs exactly one
+sh:message (pySHACL's generated texts are not reproduced); classes from the RDF/RDFS/OWL/XSD
+vocabularies (whose RDFS meta-entailments are not reproduced) are refused, and so is a datatype
+whose well-formedness rule is not known here.  Known differences from pySHACL: a value range
+(sh:minInclusive ...) against a literal of an incomparable datatype (a date against 5) fails,
+as SHACL defines it, where pySHACL orders such literals by their datatype IRIs; well-formedness
+of xsd:date, xsd:duration, xsd:boolean and numbers
 is Oxigraph's cast, not rdflib's parser (they agree on the usual mistakes,
 but a literal that rdflib flags ill-typed *and* rewrites on output, such as
 ``"TRUE"^^xsd:boolean``, reaches the store as a valid ``"true"``); sh:pattern

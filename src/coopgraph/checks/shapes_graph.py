@@ -68,12 +68,38 @@ _UNPARSED_DATATYPES = frozenset([XSD.gYear, XSD.gYearMonth, XSD.anyURI, XSD.stri
 _ALLOWED = frozenset(
     SH[name]
     for name in _words(
-        "path property message targetClass targetSubjectsOf class datatype minCount maxCount or and hasValue in "
-        "qualifiedValueShape qualifiedMinCount languageIn uniqueLang pattern minInclusive name description order group"
+        "path property message targetClass targetSubjectsOf targetObjectsOf targetNode class datatype nodeKind "
+        "minCount maxCount or and hasValue in qualifiedValueShape qualifiedMinCount languageIn uniqueLang pattern "
+        "minInclusive minExclusive maxInclusive maxExclusive minLength maxLength deactivated severity "
+        "name description order group defaultValue"
     )
 )
-_REPEATABLE = frozenset([SH.property, SH.targetClass, SH.targetSubjectsOf, SH["class"], SH["or"], SH["and"]])
-_VALUE_KINDS = frozenset({"class", "datatype", "in", "pattern", "minInclusive", "languageIn", "or", "and"})
+_TARGETS = {
+    SH.targetClass: "class",
+    SH.targetSubjectsOf: "subjectsOf",
+    SH.targetObjectsOf: "objectsOf",
+    SH.targetNode: "node",
+}
+_REPEATABLE = frozenset([SH.property, SH["class"], SH["or"], SH["and"], *_TARGETS])
+_RANGES = {"minInclusive": ">=", "minExclusive": ">", "maxInclusive": "<=", "maxExclusive": "<"}
+_NODE_KINDS = {
+    SH.IRI: "isIRI({v})",
+    SH.BlankNode: "isBlank({v})",
+    SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "!isLiteral({v})",
+    SH.BlankNodeOrLiteral: "!isIRI({v})",
+    SH.IRIOrLiteral: "!isBlank({v})",
+}
+_VALUE_KINDS = frozenset(
+    {"class", "datatype", "nodeKind", "in", "pattern", "languageIn", "minLength", "maxLength", "or", "and", *_RANGES}
+)
+# The SHACL Core terms that are refused wherever they appear, with what they are (for the error).
+_REFUSED_PATHS = {
+    SH.alternativePath: "sh:alternativePath",
+    SH.zeroOrMorePath: "sh:zeroOrMorePath",
+    SH.oneOrMorePath: "sh:oneOrMorePath",
+    SH.zeroOrOnePath: "sh:zeroOrOnePath",
+}
 
 
 @dataclass(frozen=True)
@@ -99,7 +125,8 @@ class _Shape:
     constraints: tuple[_Constraint, ...]
     properties: tuple[_Shape, ...]
     message: str | None
-    targets: tuple[tuple[str, str], ...]  # ("class" | "subjectsOf", <iri>)
+    targets: tuple[tuple[str, str], ...]  # ("class" | "subjectsOf" | "objectsOf" | "node", SPARQL term)
+    deactivated: bool = False
 
 
 # --------------------------------------------------------------------------- compiling the shapes graph
@@ -107,27 +134,58 @@ class _Shape:
 
 @functools.cache
 def _compile(path: Path, mtime_ns: int) -> tuple[_Shape, ...]:
-    """The targeted shapes of a shapes file; cached per file and modification time."""
+    """The shapes of a shapes file that are validated (targeted or not, deactivated ones left out); cached."""
     graph = Graph().parse(path, format="turtle")
     parser = _Parser(graph, path)
-    tops = sorted(
-        {s for s in graph.subjects(RDF.type, SH.NodeShape)}
-        | {s for p in (SH.targetClass, SH.targetSubjectsOf) for s in graph.subjects(p, None)},
-        key=str,
-    )
-    shapes = tuple(parser.shape(node) for node in tops)
+    declared = set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(RDF.type, SH.PropertyShape))
+    parser.implicit = _implicit_class_targets(graph, parser, declared)
+    tops = sorted(declared | {s for p in _TARGETS for s in graph.subjects(p, None)}, key=str)
+    shapes = tuple(shape for shape in (parser.shape(node) for node in tops) if not shape.deactivated)
     for shape in shapes:
-        if shape.path is not None:
-            raise parser.error(shape.name, "a property shape with targets is not compiled; wrap it in a node shape")
         if shape.constraints and shape.message is None:
-            raise parser.error(shape.name, "its node constraints need an sh:message")
+            what = "a property shape needs" if shape.path is not None else "its node constraints need"
+            raise parser.error(shape.name, f"{what} an sh:message")
         for prop in shape.properties:
             if prop.message is None:
                 raise parser.error(prop.name, "a property shape needs an sh:message")
     unread = {s for s, p in graph.subject_predicates() if str(p).startswith(str(SH))} - parser.seen
     if unread:
-        raise parser.error(_name(min(unread, key=str)), "it carries SHACL terms but is not reached from any shape")
+        node = min(unread, key=str)
+        terms = sorted({p.n3(graph.namespace_manager) for p in graph.predicates(node) if str(p).startswith(str(SH))})
+        raise parser.error(_name(node), f"it carries {', '.join(terms)} but is not reached from any shape")
     return shapes
+
+
+def _implicit_class_targets(graph: Graph, parser: _Parser, declared: set[Node]) -> frozenset[Node]:
+    """The shapes that are also classes: SHACL targets each at its own instances (an implicit sh:targetClass).
+
+    A class is a SHACL instance of rdfs:Class in the shapes graph.  pySHACL reads that one level deep
+    (rdf:type rdfs:Class, or a type declared rdfs:subClassOf rdfs:Class) and only for nodes it
+    takes for shapes, so what lies beyond (owl:Class alone, longer chains, an undeclared shape that
+    is a class) is refused rather than guessed.
+    """
+    meta = {RDFS.Class, *graph.subjects(RDFS.subClassOf, RDFS.Class)}
+    beyond = ({OWL.Class} | set(graph.transitive_subjects(RDFS.subClassOf, RDFS.Class))) - meta
+    carrying = {s for s, p in graph.subject_predicates() if str(p).startswith(str(SH))}
+    found = set()
+    for node in sorted(carrying | declared, key=str):
+        types = set(graph.objects(node, RDF.type))
+        if types & meta:
+            if node not in declared:
+                raise parser.error(
+                    _name(node),
+                    "an rdfs:Class carrying SHACL terms is compiled as an implicit class target only when it "
+                    "is typed sh:NodeShape (or sh:PropertyShape)",
+                )
+            found.add(node)
+        elif types & beyond:
+            shown = ", ".join(sorted(t.n3(graph.namespace_manager) for t in types & beyond))
+            raise parser.error(
+                _name(node),
+                f"typed {shown}: an implicit class target is compiled only for rdf:type rdfs:Class "
+                "(or a direct rdfs:subClassOf rdfs:Class); use sh:targetClass",
+            )
+    return frozenset(found)
 
 
 def _name(node: Node) -> str:
@@ -141,12 +199,14 @@ class _Parser:
         self.graph = graph
         self.path = path
         self.seen: set[Node] = set()
+        self.implicit: frozenset[Node] = frozenset()
         self._stack: list[Node] = []
 
     def error(self, where: str, what: str) -> CoopgraphError:
         return CoopgraphError(f"{self.path}: shape {where}: {what} (coopgraph.checks.shapes compiles SHACL to SPARQL)")
 
-    def shape(self, node: Node, within: str = "") -> _Shape:
+    def shape(self, node: Node, within: str = "", role: str = "top") -> _Shape:
+        """One shape; ``role`` is how it was reached: "top", "property" (of a shape), "member" (of a constraint)."""
         name = _name(node) if isinstance(node, URIRef) or not within else f"{within} > {_name(node)}"
         if node in self._stack:
             raise self.error(name, "recursive shapes are not compiled")
@@ -165,6 +225,18 @@ class _Parser:
             if len(os) > 1 and p not in _REPEATABLE:
                 raise self.error(name, f"more than one {p.n3(self.graph.namespace_manager)}")
         one = {p: os[0] for p, os in values.items()}
+        types = set(self.graph.objects(node, RDF.type))
+        if SH.NodeShape in types and (SH.PropertyShape in types or SH.path in one):
+            raise self.error(name, "an sh:NodeShape cannot be a property shape (sh:PropertyShape or sh:path)")
+        if SH.path not in one and (SH.PropertyShape in types or role == "property"):
+            raise self.error(name, "a property shape (sh:PropertyShape, or a value of sh:property) needs an sh:path")
+        deactivated = self._flag(one.get(SH.deactivated), "sh:deactivated", name)
+        if deactivated and role == "member":
+            raise self.error(name, "sh:deactivated on a shape inside sh:or/sh:and/sh:qualifiedValueShape")
+        severity = one.get(SH.severity)
+        if severity is not None and severity != SH.Violation:
+            shown = severity.n3(self.graph.namespace_manager)
+            raise self.error(name, f"sh:severity {shown}: only sh:Violation is compiled (the build reports violations)")
         path = self._path(one[SH.path], name) if SH.path in one else None
         constraints = [c for p, os in values.items() for o in os for c in self._constraint(p, o, one, name)]
         if SH.qualifiedMinCount in one and SH.qualifiedValueShape not in one:
@@ -172,24 +244,41 @@ class _Parser:
         for c in constraints:
             if path is None and c.kind not in _VALUE_KINDS | {"hasValue"}:
                 raise self.error(name, f"sh:{c.kind} needs sh:path")
-        properties = tuple(self.shape(p, name) for p in sorted(values.get(SH.property, []), key=str))
-        if path is not None and properties:
+        parsed = [self.shape(p, name, "property") for p in sorted(values.get(SH.property, []), key=str)]
+        properties = tuple(p for p in parsed if not p.deactivated)
+        if path is not None and parsed:
             raise self.error(name, "sh:property inside a property shape is not compiled")
         message = one.get(SH.message)
-        targets = tuple(
-            sorted(
-                ("class" if p == SH.targetClass else "subjectsOf", self._iri(o, name))
-                for p in (SH.targetClass, SH.targetSubjectsOf)
-                for o in values.get(p, [])
-            )
-        )
-        for kind, iri in targets:
-            if kind == "class":
-                self._user_class(iri, name)
+        targets = [(kind, self._target(kind, o, name)) for p, kind in _TARGETS.items() for o in values.get(p, [])]
+        if node in self.implicit:
+            targets.append(("class", self._user_class(self._iri(node, name), name)))
         self._stack.pop()
         return _Shape(
-            name, path, tuple(constraints), properties, str(message) if message is not None else None, targets
+            name,
+            path,
+            tuple(constraints),
+            properties,
+            str(message) if message is not None else None,
+            tuple(sorted(set(targets))),
+            deactivated,
         )
+
+    def _target(self, kind: str, o: Node, name: str) -> str:
+        if kind == "node":
+            return self._term(o, name)
+        iri = self._iri(o, name)
+        if kind == "class":
+            return self._user_class(iri, name)
+        if o == RDF.type:
+            raise self.error(name, f"sh:target{kind[0].upper()}{kind[1:]} rdf:type is not compiled (RDFS typing)")
+        return iri
+
+    def _flag(self, o: Node | None, what: str, name: str) -> bool:
+        if o is None:
+            return False
+        if not (isinstance(o, Literal) and isinstance(o.value, bool)):
+            raise self.error(name, f"{what} needs true or false")
+        return o.value
 
     def _constraint(self, p: URIRef, o: Node, one: dict[URIRef, Node], name: str) -> Iterator[_Constraint]:
         if p == SH["class"]:
@@ -209,10 +298,11 @@ class _Parser:
             count = one.get(SH.qualifiedMinCount)
             if not isinstance(count, Literal) or not isinstance(count.value, int):
                 raise self.error(name, "sh:qualifiedValueShape needs an integer sh:qualifiedMinCount")
-            yield _Constraint("qualifiedMinCount", count=count.value, shapes=(self.shape(o, name),))
+            yield _Constraint("qualifiedMinCount", count=count.value, shapes=(self.shape(o, name, "member"),))
         elif p in (SH["or"], SH["and"]):
             kind = "or" if p == SH["or"] else "and"
-            yield _Constraint(kind, shapes=tuple(self.shape(member, name) for member in self._list(o, name)))
+            members = self._list(o, name)
+            yield _Constraint(kind, shapes=tuple(self.shape(member, name, "member") for member in members))
         elif p == SH.hasValue:
             yield _Constraint("hasValue", (self._term(o, name),))
         elif p == SH["in"]:
@@ -223,9 +313,7 @@ class _Parser:
                 raise self.error(name, "sh:languageIn needs a list of strings")
             yield _Constraint("languageIn", tuple(sorted({str(t).lower() for t in tags})))
         elif p == SH.uniqueLang:
-            if not (isinstance(o, Literal) and isinstance(o.value, bool)):
-                raise self.error(name, "sh:uniqueLang needs true or false")
-            if o.value:
+            if self._flag(o, "sh:uniqueLang", name):
                 yield _Constraint("uniqueLang")
         elif p == SH.pattern:
             try:
@@ -233,11 +321,20 @@ class _Parser:
             except re.error as bad:
                 raise self.error(name, f"sh:pattern {str(o)!r} is not a regular expression: {bad}") from None
             yield _Constraint("pattern", (Literal(str(o)).n3(),))
-        elif p == SH.minInclusive:
+        elif p.removeprefix(str(SH)) in _RANGES:
             if not isinstance(o, Literal):
-                raise self.error(name, "sh:minInclusive needs a literal")
-            yield _Constraint("minInclusive", (o.n3(),))
-        # sh:path, sh:property, sh:message, targets and sh:name & co. are read by shape()
+                raise self.error(name, f"{p.n3(self.graph.namespace_manager)} needs a literal")
+            yield _Constraint(p.removeprefix(str(SH)), (o.n3(),))
+        elif p in (SH.minLength, SH.maxLength):
+            if not isinstance(o, Literal) or not isinstance(o.value, int) or o.value < 0:
+                raise self.error(name, f"{p.n3(self.graph.namespace_manager)} needs a non-negative integer")
+            yield _Constraint(p.removeprefix(str(SH)), count=o.value)
+        elif p == SH.nodeKind:
+            if o not in _NODE_KINDS:
+                raise self.error(name, f"sh:nodeKind {o}: not a SHACL node kind")
+            yield _Constraint("nodeKind", (str(o),))
+        # sh:path, sh:property, sh:message, targets, sh:deactivated, sh:severity and sh:name & co. are read
+        # by shape(); sh:name, sh:description, sh:order, sh:group and sh:defaultValue do not validate
 
     def _path(self, node: Node, name: str) -> _Path:
         if isinstance(node, URIRef):
@@ -252,6 +349,13 @@ class _Parser:
         ):
             self.seen.add(node)
             return _Path(f"<{inverse}>", True)
+        if self.graph.value(node, RDF.first) is not None:
+            raise self.error(name, "a sequence path (an RDF list as sh:path) is not compiled")
+        for p, shown in _REFUSED_PATHS.items():
+            if self.graph.value(node, p) is not None:
+                raise self.error(name, f"{shown} is not compiled as sh:path")
+        if inverse is not None:
+            raise self.error(name, "sh:inversePath of anything but an IRI is not compiled")
         raise self.error(name, "only an IRI or [ sh:inversePath IRI ] is compiled as sh:path")
 
     def _list(self, node: Node, name: str) -> list[Node]:
@@ -290,4 +394,3 @@ def _short(text: str) -> str:
         if cut in text:
             return text.rsplit(cut, 1)[1] if cut == "#" else text.split(cut, 1)[1]
     return text
-

@@ -16,9 +16,11 @@ from coopgraph.checks.shapes_graph import (
     _INOCULATED_CLASSES,
     _INOCULATED_PROPERTIES,
     _NAMED_INDIVIDUAL,
+    _NODE_KINDS,
     _NOTHING,
     _ONTOLOGY,
     _PARSED_DATATYPES,
+    _RANGES,
     _TYPE,
     _VALUE_KINDS,
     _Constraint,
@@ -55,13 +57,18 @@ def _checks(shapes: tuple[_Shape, ...]) -> Iterator[_Check]:
     for shape in shapes:
         if not shape.targets:
             continue  # validated only where another shape refers to it
-        for c in shape.constraints:
-            yield _Check(shape, shape, c, str(shape.message), "")
+        for c in shape.constraints:  # a node shape's own constraints, or a targeted property shape's
+            yield _Check(shape, shape, c, str(shape.message), _shown(shape))
         for prop in shape.properties:
-            assert prop.path is not None
-            shown = "" if prop.path.inverse else f" [{_short(prop.path.predicate[1:-1])}]"
             for c in prop.constraints:
-                yield _Check(shape, prop, c, str(prop.message), shown)
+                yield _Check(shape, prop, c, str(prop.message), _shown(prop))
+
+
+def _shown(shape: _Shape) -> str:
+    """The path as pySHACL's result names it (sh:resultPath), for a property shape with an IRI path."""
+    if shape.path is None or shape.path.inverse:
+        return ""
+    return f" [{_short(shape.path.predicate[1:-1])}]"
 
 
 class _Runner:
@@ -230,11 +237,15 @@ class _Sparql:
 
     def targets(self, shape: _Shape) -> str:
         branches = []
-        for kind, iri in shape.targets:
+        for kind, term in shape.targets:
             if kind == "class":
-                branches.append(self.instance("?focus", iri))
-            else:
-                branches.append(self.edge("?focus", self.schema.properties(iri), self.var()))
+                branches.append(self.instance("?focus", term))
+            elif kind == "subjectsOf":
+                branches.append(self.edge("?focus", self.schema.properties(term), self.var()))
+            elif kind == "objectsOf":
+                branches.append(self.edge(self.var(), self.schema.properties(term), "?focus"))
+            else:  # a node given by name: a focus node whether or not the data mentions it
+                branches.append(f"VALUES ?focus {{ {term} }}")
         return self._union(branches)
 
     def path(self, path: _Path, x: str, v: str) -> str:
@@ -262,8 +273,13 @@ class _Sparql:
             return "(" + " || ".join(f"sameTerm({v}, {term})" for term in c.terms) + ")"
         if c.kind == "pattern":
             return f"(!isBlank({v}) && COALESCE(REGEX(STR({v}), {c.terms[0]}), false))"
-        if c.kind == "minInclusive":
-            return f"(isLiteral({v}) && COALESCE({v} >= {c.terms[0]}, false))"
+        if c.kind in _RANGES:
+            return f"(isLiteral({v}) && COALESCE({v} {_RANGES[c.kind]} {c.terms[0]}, false))"
+        if c.kind == "nodeKind":
+            return _NODE_KINDS[URIRef(c.terms[0])].format(v=v)
+        if c.kind in ("minLength", "maxLength"):
+            compare = ">=" if c.kind == "minLength" else "<="
+            return f"(!isBlank({v}) && STRLEN(STR({v})) {compare} {c.count})"
         if c.kind == "languageIn":
             if "*" in c.terms:
                 return f'(isLiteral({v}) && LANG({v}) != "")'
