@@ -391,3 +391,46 @@ def test_a_person_as_party_is_inconsistent(ontology: Graph, tmp_path: Path) -> N
     )
     with pytest.raises(OwlReadyInconsistentOntologyError):
         _reason(ontology + abox, tmp_path)
+
+
+def test_ontology_metadata_for_citation_and_versioning(ontology: Graph) -> None:
+    """A version IRI, creator, publisher, dates and a citation: what catalogues and FAIR checkers read."""
+    from rdflib import XSD
+    from rdflib.namespace import DCTERMS
+
+    onto = URIRef("https://w3id.org/coopgraph/ontology")
+    version = ontology.value(onto, OWL.versionIRI)
+    info = ontology.value(onto, OWL.versionInfo)
+    assert version is not None and str(version).endswith(f"/{info}")
+    for predicate in (DCTERMS.creator, DCTERMS.publisher, DCTERMS.bibliographicCitation, DCTERMS.license):
+        assert ontology.value(onto, predicate) is not None, predicate
+    for predicate in (DCTERMS.created, DCTERMS.modified):
+        value = ontology.value(onto, predicate)
+        assert value is not None and value.datatype == XSD.date, predicate
+    assert str(version) in str(ontology.value(onto, DCTERMS.bibliographicCitation))
+
+
+def test_every_term_is_defined_by_the_ontology_and_labels_are_distinct(ontology: Graph) -> None:
+    from collections import defaultdict
+
+    onto = URIRef("https://w3id.org/coopgraph/ontology")
+    terms = {s for s in ontology.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(str(COOP))}
+    undefined = sorted(str(t) for t in terms if (t, RDFS.isDefinedBy, onto) not in ontology)
+    assert not undefined, f"add an rdfs:isDefinedBy line for: {undefined}"
+    for lang in ("en", "th"):
+        seen: dict[str, list[str]] = defaultdict(list)
+        for term in terms:
+            for label in ontology.objects(term, RDFS.label):
+                if isinstance(label, Literal) and label.language == lang:
+                    seen[str(label).casefold()].append(str(term))
+        clashes = {label: names for label, names in seen.items() if len(names) > 1}
+        assert not clashes, f"terms share a label @{lang}: {clashes}"
+
+
+def test_a_property_without_a_domain_says_why(ontology: Graph) -> None:
+    from rdflib import SKOS
+
+    for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
+        for prop in ontology.subjects(RDF.type, kind):
+            if str(prop).startswith(str(COOP)) and (prop, RDFS.domain, None) not in ontology:
+                assert (prop, SKOS.scopeNote, None) in ontology, f"{prop}: no rdfs:domain and no skos:scopeNote why"
