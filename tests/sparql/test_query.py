@@ -324,7 +324,7 @@ def test_csv_when_piped(capsys: pytest.CaptureFixture[str], shipped_build: Path)
         ),
         (["partners-of-country", "-p", "country=x> } DROP"], r"parameter country='x> } DROP' is not an IRI"),
         (["partners-of-country", "-p", "country"], r"write a parameter as name=value"),
-        (["INSERT DATA { <a:a> <a:b> <a:c> }"], r"this is a SPARQL update; coopgraph only reads"),
+        (["INSERT DATA { <a:a> <a:b> <a:c> }"], r"this is a SPARQL update; coopgraph is read-only"),
         (["missing.rq"], r"missing\.rq: no such query file"),
         (
             ["SELECT ?x WHERE { ?x ?p ?o }", "-p", "y=1"],
