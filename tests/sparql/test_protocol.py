@@ -255,14 +255,22 @@ def test_bad_update_dataset_conflict(endpoint: str) -> None:
 
 # --- the W3C update cases, on a read-only service: refused, nothing changed ------------------------------
 
+BASE_TEST = "<http://example.org/protocol-base-test/>"
 UPDATES = {
-    "update_dataset_default_graph": ("?using-graph-uri=" + q(graph(1)), f"CLEAR ALL ; INSERT DATA {{ GRAPH <{graph(1)}> {{ <{graph(1)}> a <{FOAF}Document> }} }}"),
-    "update_dataset_default_graphs": ("?using-graph-uri=" + q(graph(1)) + "&using-graph-uri=" + q(graph(2)), "CLEAR ALL"),
+    "update_dataset_default_graph": (
+        "?using-graph-uri=" + q(graph(1)),
+        f"CLEAR ALL ; INSERT DATA {{ GRAPH <{graph(1)}> {{ <{graph(1)}> a <{FOAF}Document> }} }}",
+    ),
+    "update_dataset_default_graphs": (f"?using-graph-uri={q(graph(1))}&using-graph-uri={q(graph(2))}", "CLEAR ALL"),
     "update_dataset_named_graphs": ("?using-named-graph-uri=" + q(graph(1)), "CLEAR ALL"),
-    "update_dataset_full": ("?using-graph-uri=" + q(graph(3)) + "&using-named-graph-uri=" + q(graph(1)), "CLEAR ALL"),
+    "update_dataset_full": (f"?using-graph-uri={q(graph(3))}&using-named-graph-uri={q(graph(1))}", "CLEAR ALL"),
     "update_post_direct": ("", "CLEAR ALL"),
-    "update_base_uri": ("", "CLEAR GRAPH <http://example.org/protocol-base-test/> ; INSERT DATA { GRAPH <http://example.org/protocol-base-test/> { <http://example.org/s> <http://example.org/p> <test> } }"),
-}  # fmt: skip
+    "update_base_uri": (
+        "",
+        f"CLEAR GRAPH {BASE_TEST} ; "
+        f"INSERT DATA {{ GRAPH {BASE_TEST} {{ <http://example.org/s> <http://example.org/p> <test> }} }}",
+    ),
+}
 
 
 @pytest.mark.parametrize("case", sorted(UPDATES))

@@ -484,6 +484,8 @@ def test_query_cli_respects_from_in_the_text(capsys: pytest.CaptureFixture[str],
     assert empty == 0
 
 
-def test_relative_iris_resolve_against_the_dataset_base(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+def test_relative_iris_resolve_against_the_dataset_base(
+    capsys: pytest.CaptureFixture[str], shipped_build: Path
+) -> None:
     code, out, err = cli(capsys, "query", "ASK { <country/thailand> ?p ?o }", "--out", str(shipped_build), "-f", "json")
     assert code == 0 and json.loads(out)["boolean"] is True, err

@@ -506,9 +506,9 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def setup(self) -> None:
-        self.timeout = self.server.settings.client_timeout  # socket timeout of each read and write
         super().setup()
         with contextlib.suppress(OSError):
+            self.connection.settimeout(self.server.settings.client_timeout)  # each read and write
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def handle_one_request(self) -> None:
@@ -591,7 +591,8 @@ class Handler(BaseHTTPRequestHandler):
             except (TimeoutError, OSError):
                 chunk = b""
             if not chunk:
-                raise BadRequest(408, f"the request body did not arrive within {self.server.settings.client_timeout:g} s")
+                waited = self.server.settings.client_timeout
+                raise BadRequest(408, f"the request body did not arrive within {waited:g} s")
             chunks.append(chunk)
             remaining -= len(chunk)
         return b"".join(chunks)
@@ -694,15 +695,20 @@ class Handler(BaseHTTPRequestHandler):
             elif media == "application/sparql-update":
                 return 403, TEXT, READ_ONLY.encode(), {}
             else:
-                return 415, TEXT, (
-                    b"POST a query as application/sparql-query, or as the query field of an "
-                    b"application/x-www-form-urlencoded form\n"
-                ), {}
+                return (
+                    415,
+                    TEXT,
+                    (
+                        b"POST a query as application/sparql-query, or as the query field of an "
+                        b"application/x-www-form-urlencoded form\n"
+                    ),
+                    {},
+                )
         if "update" in params:
             return 403, TEXT, READ_ONLY.encode(), {}
         texts = params.get("query", []) + sent
         if len(texts) > 1:
-            return 400, TEXT, b"give exactly one query (the query parameter, a form field, or the body), not several\n", {}
+            return 400, TEXT, b"give exactly one query (the query parameter, a form field or the body)\n", {}
         if not texts:
             if self._wants_html():
                 return 200, HTML, pages.page("SPARQL", "<h1>SPARQL</h1>" + pages.query_form("")), {}
@@ -721,7 +727,7 @@ class Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host") or ""
         if not re.fullmatch(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?", host):
             bound = self.server.server_address
-            host = f"{bound[0]}:{bound[1]}"
+            host = f"{bound[0]!s}:{bound[1]}"
         return f"http://{host}/sparql"
 
     def _description(self) -> Answer:
@@ -860,9 +866,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Referrer-Policy", "no-referrer")
         for key, value in extra.items():
             self.send_header(key, value)
-        self._headers_buffer.append(b"\r\n")
-        data = b"".join(self._headers_buffer) + (b"" if head else body)
-        self._headers_buffer = []
+        pending: list[bytes] = getattr(self, "_headers_buffer", [])  # what send_header gathered
+        data = b"".join(pending) + b"\r\n" + (b"" if head else body)
+        pending.clear()
         self.wfile.write(data)
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -307,7 +307,7 @@ def _parse_tree(text: str) -> tuple[set[str], bool] | None:
                 names.add(node.name)
                 stack.extend(node.values())
             elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
-                stack.extend(node)
+                stack.extend(node)  # type: ignore[arg-type]
             elif isinstance(node, dict):
                 stack.extend(node.values())
         return names, is_update
@@ -321,7 +321,8 @@ def check_read_only(text: str, source: str = "query") -> Shape:
         words = keywords(text)
         what = "LOAD fetches a URL" if "LOAD" in words else "this is a SPARQL update"
         raise Refused(
-            f"{source}: {what}; coopgraph is read-only: updates are refused (use a query: SELECT, ASK, CONSTRUCT, DESCRIBE)"
+            f"{source}: {what}; coopgraph is read-only: updates are refused "
+            "(use a query: SELECT, ASK, CONSTRUCT, DESCRIBE)"
         )
     if shape.remote:
         raise Refused(f"{source}: SERVICE is refused: coopgraph does not call other endpoints for a query")
