@@ -235,6 +235,9 @@ class Shape:
 
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 REMOTE_WORDS = frozenset({"SERVICE", "LOAD"})
+_SUSPECT = re.compile("service|load|from", re.I)
+"""Without one of these anywhere in a text (strings and comments included), it can hold no SERVICE,
+LOAD or FROM keyword, whatever a parser makes of it."""
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _WORDS = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
@@ -278,6 +281,8 @@ def inspect(text: str) -> Shape:
     remote = bool(REMOTE_WORDS & set(words))
     dataset = "FROM" in words
     if update or remote:  # refused already: no need to parse (a huge update costs parse time)
+        return Shape(update, remote, dataset)
+    if not _SUSPECT.search(unescape(text)):  # not even a substring to confirm: spare loading rdflib's parser
         return Shape(update, remote, dataset)
     tree = _parse_tree(text)
     if tree is not None:
