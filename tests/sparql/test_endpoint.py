@@ -604,3 +604,12 @@ def test_the_explorer_works_in_chromium_under_its_policy(
             assert errors == [] and requests == [f"{base}/graph"], (errors, requests)
         finally:
             browser.close()
+
+
+def test_http_server_errors_are_plain_text_not_html(endpoint: str) -> None:
+    """http.server's own error pages (a bad request line, too many headers) would be HTML without a policy."""
+    url = urllib.parse.urlsplit(endpoint)
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        sock.sendall(b"GET /sparql HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % n for n in range(120)) + b"\r\n")
+        answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 431 ") and b"Content-Type: text/plain" in answer, answer

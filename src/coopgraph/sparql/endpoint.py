@@ -504,6 +504,8 @@ class Handler(BaseHTTPRequestHandler):
     server: Server
     server_version = "coopgraph"
     protocol_version = "HTTP/1.1"
+    error_content_type = TEXT  # http.server's own errors (bad request line, headers too long): plain text
+    error_message_format = "%(code)d %(message)s: %(explain)s\n"
 
     def setup(self) -> None:
         super().setup()
