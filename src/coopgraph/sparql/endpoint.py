@@ -192,6 +192,7 @@ def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
         source=job["source"],
         default_graphs=job["default_graphs"],
         named_graphs=job["named_graphs"],
+        base_iri=base,
     )
     result = collect(answer, job["bindings"], limit=job["max_rows"], source=job["source"])
     headers = {"X-Coopgraph-Truncated": f"cut at {job['max_rows']}"} if result.truncated else {}

@@ -157,9 +157,10 @@ def run(
     prefixes: Mapping[str, str] | None = None,
     source: str = "query",
     limit: int | None = None,
+    base_iri: str | None = None,
 ) -> Result:
     """Run a query on a store and collect its answer (at most ``limit`` rows when given)."""
-    answer = execute(store, text, bindings=bindings, graph=graph, prefixes=prefixes, source=source)
+    answer = execute(store, text, bindings=bindings, graph=graph, prefixes=prefixes, source=source, base_iri=base_iri)
     return collect(answer, bindings or {}, limit=limit, source=source)
 
 
