@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -323,5 +325,291 @@ def test_workers_answer_from_memory_or_disk_alike(shipped_build: Path, where: st
         return {q for q in of if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
 
     assert len(store) == len(disk) and quads(store) == quads(disk)
-    with pytest.raises(RuntimeError, match="read-write"):  # the build's store is read-only; the copy is the worker's own
+    with pytest.raises(
+        RuntimeError, match="read-write"
+    ):  # the build's store is read-only; the copy is the worker's own
         worker_store(path, "disk").update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+
+
+# --- hostile input: nothing leaves the machine, every request bounded (issue 13) ------------------------------
+
+import http.client  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+from tests.sparql.conftest import Listener  # noqa: E402
+
+
+def remote_texts(url: str) -> dict[str, str]:
+    """Every way a text could make the server send a request to ``url``."""
+    return {
+        "service": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "service-silent": f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+        "service-variable": f"SELECT * WHERE {{ VALUES ?where {{ <{url}> }} SERVICE ?where {{ ?s ?p ?o }} }}",
+        "service-lower-case": f"select * where {{ service <{url}> {{ ?s ?p ?o }} }}",
+        "service-escaped": f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "service-after-comment": f"SELECT * WHERE {{ # a comment }}\n SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "service-in-subquery": f"ASK {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        "load": f"LOAD <{url}>",
+        "load-into": f"LOAD SILENT <{url}> INTO GRAPH <urn:x>",
+        "insert-service": f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    }
+
+
+def raw(
+    base: str, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
+    url = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        answer = conn.getresponse()
+        return answer.status, answer.read()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("name", sorted(remote_texts("http://x/")))
+def test_no_query_or_update_makes_the_server_send_a_request(endpoint: str, listener: Listener, name: str) -> None:
+    """SERVICE (IRI or variable), LOAD and updates are refused after a parse, never run: the listener
+    stays silent, by GET, by form POST, and by a direct POST as a query or as an update."""
+    text = remote_texts(listener.url)[name]
+    answers = [
+        raw(endpoint, "GET", "/sparql?query=" + urllib.parse.quote(text)),
+        raw(endpoint, "POST", "/sparql", urllib.parse.urlencode({"query": text}).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"}),
+        raw(endpoint, "POST", "/sparql", text.encode(), {"Content-Type": "application/sparql-query"}),
+        raw(endpoint, "POST", "/sparql", text.encode(), {"Content-Type": "application/sparql-update"}),
+        raw(endpoint, "POST", "/sparql", urllib.parse.urlencode({"update": text}).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"}),
+    ]  # fmt: skip
+    for status, body in answers:
+        assert status == 403, body
+        assert b"read-only" in body or b"SERVICE is refused" in body, body
+    assert listener.contacted() == []
+
+
+def test_service_is_refused_by_name(endpoint: str, listener: Listener) -> None:
+    status, body = raw(
+        endpoint, "GET", "/sparql?query=" + urllib.parse.quote(remote_texts(listener.url)["service-variable"])
+    )
+    assert status == 403 and body == b"query: SERVICE is refused: coopgraph does not call other endpoints for a query\n"
+
+
+@pytest.fixture(scope="module")
+def guarded(serve_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server with a small memory cap and a short client deadline, to attack."""
+    with coopgraph_server(
+        serve_dir, tmp_path_factory.mktemp("guarded-log"), "--memory", "300", "--timeout", "60", "--client-timeout", "2"
+    ) as base:
+        yield base
+
+
+SMALL = "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
+VALUES = " ".join(f'"{"x" * 40}{i}"' for i in range(300))
+MEMORY_BOMB_UPDATE = (
+    f"INSERT {{ ?a ?b ?c }} WHERE {{ VALUES ?a {{ {VALUES} }} VALUES ?b {{ {VALUES} }} VALUES ?c {{ {VALUES} }} }}"
+)
+MEMORY_BOMB_QUERY = (
+    f"SELECT * WHERE {{ VALUES ?a {{ {VALUES} }} VALUES ?b {{ {VALUES} }} VALUES ?c {{ {VALUES} }} "
+    "BIND(CONCAT(?a, ?b, ?c) AS ?d) } ORDER BY ?d"
+)
+
+
+def latencies(base: str, times: int = 7) -> list[float]:
+    """Seconds each of a few small queries took, on one keep-alive connection of another client."""
+    url = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    found = []
+    try:
+        for _ in range(times):
+            started = time.perf_counter()
+            conn.request("GET", SMALL, headers={"Accept": "application/sparql-results+json"})
+            answer = conn.getresponse()
+            body = answer.read()
+            found.append(time.perf_counter() - started)
+            assert answer.status == 200 and json.loads(body)["boolean"] is True
+    finally:
+        conn.close()
+    return found
+
+
+def test_the_memory_bomb_update_is_refused_unparsed_and_unrun(guarded: str) -> None:
+    """The issue's 11.8 KB INSERT ... WHERE { VALUES x3 } (5 GB in 12 s before): refused at once."""
+    started = time.perf_counter()
+    status, body = raw(guarded, "POST", "/sparql", urllib.parse.urlencode({"query": MEMORY_BOMB_UPDATE}).encode(),
+                       {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert status == 403 and b"SPARQL update" in body
+    assert time.perf_counter() - started < 10  # refused, not materialised (a liveness bound, not a speed claim)
+    assert max(latencies(guarded, 3)) < 10
+
+
+def test_answers_a_small_query_within_100_ms_while_a_memory_bomb_runs(guarded: str) -> None:
+    """A query that would need gigabytes hits the worker's memory cap (503, worker replaced); meanwhile
+    the other worker answers another client within the issue's 100 ms."""
+    bomb: dict[str, tuple[int, bytes]] = {}
+
+    def attack() -> None:
+        bomb["answer"] = raw(guarded, "GET", "/sparql?query=" + urllib.parse.quote(MEMORY_BOMB_QUERY))
+
+    thread = threading.Thread(target=attack)
+    thread.start()
+    time.sleep(0.3)
+    during = latencies(guarded)
+    thread.join(timeout=120)
+    assert bomb["answer"][0] == 503 and b"memory" in bomb["answer"][1], bomb["answer"]
+    print(f"latencies under attack (s): {[round(t, 4) for t in during]}")
+    assert statistics.median(during) < 0.100, during
+    assert max(latencies(guarded, 3)) < 10  # and the pool is whole again
+
+
+def test_answers_a_small_query_within_100_ms_under_slow_loris_and_lying_lengths(guarded: str) -> None:
+    """Connections that drip headers or promise a body they never send hold no worker and no other
+    client; each is cut off at the client deadline (2 s here) with 408 or a close."""
+    host, port = urllib.parse.urlsplit(guarded).hostname, urllib.parse.urlsplit(guarded).port
+    attackers = []
+    for number in range(40):
+        sock = socket.create_connection((host, port), timeout=10)
+        if number % 2:
+            sock.sendall(b"GET /sparql?query=ASK HTTP/1.1\r\nHost: x\r\nX-Slow: ")  # headers never end
+        else:
+            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                         b"Content-Length: 5000000\r\n\r\nASK")  # fmt: skip
+        attackers.append(sock)
+    try:
+        during = latencies(guarded)
+        print(f"latencies under attack (s): {[round(t, 4) for t in during]}")
+        assert statistics.median(during) < 0.100, during
+        started = time.monotonic()
+        for sock in attackers:
+            sock.settimeout(15)
+            first = b""
+            with contextlib.suppress(OSError):
+                first = sock.recv(4096)
+            assert first == b"" or first.startswith(b"HTTP/1.1 408"), first
+        assert time.monotonic() - started < 12  # all cut off around the 2 s deadline
+    finally:
+        for sock in attackers:
+            sock.close()
+
+
+@pytest.mark.parametrize(
+    ("length", "status"), [("abc", 400), ("-5", 400), ("1e3", 400), ("99999999999999999999", 400), ("20000000", 413)]
+)
+def test_malformed_or_huge_content_length_gets_an_answer_at_once(guarded: str, length: str, status: int) -> None:
+    host, port = urllib.parse.urlsplit(guarded).hostname, urllib.parse.urlsplit(guarded).port
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            + f"Content-Length: {length}\r\n\r\n".encode()
+        )
+        started = time.monotonic()
+        answer = sock.recv(4096)
+        assert answer.startswith(f"HTTP/1.1 {status} ".encode()), answer
+        assert b"Connection: close" in answer and time.monotonic() - started < 1.5  # before any deadline
+    assert max(latencies(guarded, 2)) < 10
+
+
+def test_each_response_is_one_write_on_a_keep_alive_connection(endpoint: str) -> None:
+    """Headers and body leave together (two writes cost a keep-alive client ~40 ms of delayed ACK)."""
+    url = urllib.parse.urlsplit(endpoint)
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        for _ in range(5):
+            sock.sendall(f"GET {SMALL} HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n".encode())
+            first = sock.recv(65536)
+            head, _, body = first.partition(b"\r\n\r\n")
+            length = int(re.search(rb"Content-Length: (\d+)", head)[1])  # type: ignore[index]
+            assert len(body) == length, first  # the whole answer in the first read
+
+
+def test_listen_backlog_is_sized_for_the_workers(endpoint: str) -> None:
+    port = urllib.parse.urlsplit(endpoint).port
+    listing = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=True).stdout
+    backlog = int(listing.split()[2])  # Send-Q of a listening socket is its backlog
+    assert backlog >= 64, listing
+
+
+HTML_PAGES = [
+    "/",
+    "/sparql",
+    "/queries",
+    "/coopgraph/id/country/thailand",
+    "/sparql?query=" + urllib.parse.quote("SELECT ?s WHERE { ?s ?p ?o } LIMIT 2"),
+    "/nothing-here",
+]
+
+
+@pytest.mark.parametrize("path", HTML_PAGES)
+def test_every_html_page_has_a_restrictive_content_security_policy(endpoint: str, path: str) -> None:
+    status, headers, _ = get(endpoint + path, "text/html")
+    if headers["Content-Type"].startswith("text/html"):
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy and "script-src" not in policy and "connect-src" not in policy
+    else:
+        assert status == 404
+
+
+def test_the_explorer_page_may_run_its_inline_script_but_reach_no_network(endpoint: str) -> None:
+    status, headers, _ = get(f"{endpoint}/graph")
+    policy = dict(p.strip().split(" ", 1) for p in headers["Content-Security-Policy"].split(";"))
+    assert status == 200 and policy["default-src"] == "'none'" and policy["connect-src"] == "'none'"
+    assert policy["script-src"] == "'unsafe-inline'" and "http" not in headers["Content-Security-Policy"]
+
+
+def test_entity_pages_honour_the_row_cap(limited: str) -> None:
+    status, headers, body = get(f"{limited}/coopgraph/id/country/thailand", "application/n-triples")
+    assert status == 200 and len(body.decode().splitlines()) == 3
+    assert headers["X-Coopgraph-Truncated"] == "cut at 3"
+    status, headers, body = get(f"{limited}/coopgraph/id/country/thailand", "text/html")
+    assert body.count(b"<tr>") <= 3 + 2 and b"limit of 3 statements" in body
+
+
+def test_a_port_out_of_range_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    from tests.servers import _tool
+
+    done = subprocess.run([_tool("coopgraph"), "serve", "--out", str(tmp_path), "--port", "99999"],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 2 and done.stderr == "coopgraph serve: --port 99999: a port is a number from 0 to 65535\n"
+
+
+@pytest.mark.browser
+def test_the_explorer_works_in_chromium_under_its_policy(
+    tiny_build: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The CSP of /graph is tight yet enough: the real explorer draws in Chromium with no violation
+    (a violation is a console error) and makes no request but for the page itself."""
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path_factory.mktemp("explorer-build")
+    (out / "store").symlink_to((tiny_build / "store").resolve())
+    (out / "coopgraph.html").write_bytes((tiny_build / "coopgraph.html").read_bytes())
+    with coopgraph_server(out, tmp_path_factory.mktemp("explorer-log")) as base, sync_playwright() as driver:
+        browser = driver.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+        )
+        try:
+            page = browser.new_page()
+            requests: list[str] = []
+            errors: list[str] = []
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"{base}/graph")
+            page.wait_for_function("window.coopgraph && window.coopgraph.ready === true", timeout=60_000)
+            assert page.evaluate("window.coopgraph.nodes.length") > 5
+            assert errors == [] and requests == [f"{base}/graph"], (errors, requests)
+        finally:
+            browser.close()
+
+
+def test_http_server_errors_are_plain_text_not_html(endpoint: str) -> None:
+    """http.server's own error pages (a bad request line, too many headers) would be HTML without a policy."""
+    url = urllib.parse.urlsplit(endpoint)
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        sock.sendall(b"GET /sparql HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % n for n in range(120)) + b"\r\n")
+        answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 431 ") and b"Content-Type: text/plain" in answer, answer

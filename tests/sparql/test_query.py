@@ -22,6 +22,7 @@ from coopgraph.graph.vocab import COOP, individual
 from coopgraph.sparql.query import query_prefixes, run, with_prefixes, with_values
 from coopgraph.sparql.queryfile import bind, find_query, saved_names
 from tests.conftest import ROOT
+from tests.sparql.conftest import Listener
 
 AGREEMENT = "https://w3id.org/coopgraph/id/agreement/"
 COUNTRY = "https://w3id.org/coopgraph/id/country/"
@@ -324,7 +325,7 @@ def test_csv_when_piped(capsys: pytest.CaptureFixture[str], shipped_build: Path)
         ),
         (["partners-of-country", "-p", "country=x> } DROP"], r"parameter country='x> } DROP' is not an IRI"),
         (["partners-of-country", "-p", "country"], r"write a parameter as name=value"),
-        (["INSERT DATA { <a:a> <a:b> <a:c> }"], r"this is a SPARQL update; coopgraph only reads"),
+        (["INSERT DATA { <a:a> <a:b> <a:c> }"], r"this is a SPARQL update; coopgraph is read-only"),
         (["missing.rq"], r"missing\.rq: no such query file"),
         (
             ["SELECT ?x WHERE { ?x ?p ?o }", "-p", "y=1"],
@@ -424,3 +425,67 @@ def test_describe_gives_the_entity_as_turtle(capsys: pytest.CaptureFixture[str],
     graph = Graph().parse(data=out, format="turtle")
     assert set(graph.subjects()) == {URIRef(COUNTRY + "china")}
     assert (URIRef(COUNTRY + "china"), COOP.wikidata, None) in graph
+
+
+# --- hostile queries: nothing leaves the machine (issue 13) --------------------------------------------
+
+REMOTE = {
+    "service": "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "service-variable": "SELECT * WHERE {{ VALUES ?where {{ <{url}> }} SERVICE ?where {{ ?s ?p ?o }} }}",
+    "service-escaped": "SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "service-ask": "ASK {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+    "load": "LOAD <{url}>",
+    "load-silent": "LOAD SILENT <{url}> INTO GRAPH <urn:x>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REMOTE))
+def test_query_cli_refuses_service_and_load_without_a_request(
+    capsys: pytest.CaptureFixture[str], shipped_build: Path, listener: Listener, name: str
+) -> None:
+    text = REMOTE[name].format(url=listener.url)
+    code, out, err = cli(capsys, "query", text, "--out", str(shipped_build))
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "SERVICE is refused" in err or "read-only" in err, err
+    # --endpoint: the text is checked here before anything is sent (the listener is the "endpoint")
+    code, _, err = cli(capsys, "query", text, "--endpoint", listener.url)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert listener.contacted() == []
+
+
+def test_query_cli_as_a_process_refuses_service_without_a_request(shipped_build: Path, listener: Listener) -> None:
+    from tests.servers import _tool
+
+    for text in (REMOTE["service-variable"], REMOTE["load"]):
+        done = subprocess.run(
+            [_tool("coopgraph"), "query", text.format(url=listener.url), "--out", str(shipped_build)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 1 and done.stdout == "" and len(done.stderr.splitlines()) == 1, done.stderr
+    assert listener.contacted() == []
+
+
+def test_query_cli_respects_from_in_the_text(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+    def count(text: str, *extra: str) -> int:
+        code, out, err = cli(capsys, "query", text, "--out", str(shipped_build), "-f", "csv", *extra)
+        assert code == 0, err
+        return int(out.splitlines()[1])
+
+    asserted = "https://w3id.org/coopgraph/graph/asserted"
+    everything = count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    only = count(f"SELECT (COUNT(*) AS ?n) FROM <{asserted}> WHERE {{ ?s ?p ?o }}")
+    assert 0 < only < everything
+    assert only == count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--graph", "asserted") - count(
+        "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/coopgraph/graph/ontology> WHERE { ?s ?p ?o }"
+    )
+    empty = count("SELECT (COUNT(*) AS ?n) FROM <urn:no-such-graph> WHERE { ?s ?p ?o }")
+    assert empty == 0
+
+
+def test_relative_iris_resolve_against_the_dataset_base(
+    capsys: pytest.CaptureFixture[str], shipped_build: Path
+) -> None:
+    code, out, err = cli(capsys, "query", "ASK { <country/thailand> ?p ?o }", "--out", str(shipped_build), "-f", "json")
+    assert code == 0 and json.loads(out)["boolean"] is True, err

@@ -88,7 +88,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         from coopgraph.graph.store import open_store
 
-        result = run(open_store(args.out), text, bindings=bindings, graph=args.graph, prefixes=prefixes, source=source)
+        store = open_store(args.out)
+        result = run(
+            store, text, bindings=bindings, graph=args.graph, prefixes=prefixes, source=source, base_iri=args.base
+        )
     write(result.shown(), args.format, prefixes)
     return 0
 

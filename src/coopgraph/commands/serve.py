@@ -1,7 +1,7 @@
 """``coopgraph serve``: the built graph over the SPARQL 1.1 Protocol, read-only, on loopback by default.
 
 coopgraph serve                      # http://127.0.0.1:8000/sparql
-coopgraph serve --port 8080 --timeout 10 --max-rows 5000
+coopgraph serve --port 8080 --timeout 10 --max-rows 5000 --memory 512
 """
 
 from __future__ import annotations
@@ -26,6 +26,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--workers", type=int, default=2, help="queries answered at once (default: 2)")
     parser.add_argument(
+        "--memory",
+        type=int,
+        default=1024,
+        metavar="MB",
+        help="memory a query may use in its worker, beyond the store (default: 1024; 0: no cap)",
+    )
+    parser.add_argument(
+        "--client-timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds a client has to send its whole request (default: 10)",
+    )
+    parser.add_argument(
         "--store",
         choices=("auto", "memory", "disk"),
         default="auto",
@@ -36,13 +50,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coopgraph.errors import CoopgraphError
+    import sys
+
+    from coopgraph.errors import CoopgraphError, Exit
     from coopgraph.sparql.endpoint import Settings, serve
 
-    if args.timeout <= 0 or args.max_rows < 1 or args.workers < 1:
-        raise CoopgraphError("--timeout must be positive; --max-rows and --workers at least 1")
+    if not 0 <= args.port <= 65535:
+        print(f"coopgraph serve: --port {args.port}: a port is a number from 0 to 65535", file=sys.stderr)
+        return Exit.USAGE
+    if args.timeout <= 0 or args.max_rows < 1 or args.workers < 1 or args.memory < 0 or args.client_timeout <= 0:
+        raise CoopgraphError(
+            "--timeout and --client-timeout must be positive; --max-rows and --workers at least 1; --memory 0 or more"
+        )
     settings = Settings(
-        args.out, base=args.base, timeout=args.timeout, max_rows=args.max_rows, workers=args.workers, store=args.store
+        args.out,
+        base=args.base,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        workers=args.workers,
+        store=args.store,
+        memory=args.memory,
+        client_timeout=args.client_timeout,
     )
     serve(settings, host=args.host, port=args.port)
     return 0

@@ -107,21 +107,39 @@ def execute(
     source: str = "query",
     default_graphs: Sequence[str] = (),
     named_graphs: Sequence[str] | None = None,
+    base_iri: str | None = None,
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Start a query on a store and return pyoxigraph's lazy answer; errors name line and column."""
+    """Start a query on a store and return pyoxigraph's lazy answer; errors name line and column.
+
+    The text is parsed first and refused (:class:`Refused`) when it is an update or calls
+    another service, so nothing but a read-only query ever reaches Oxigraph.  The dataset, in
+    order of precedence: the protocol's graphs (``default_graphs`` / ``named_graphs``: given
+    either, the other is empty), then the query's own ``FROM`` / ``FROM NAMED``, then ``graph``
+    (an explicit ``asserted`` or ``inferred`` overrides ``FROM``; ``all``, the union, does not).
+    """
     import pyoxigraph as ox
 
-    options: dict[str, Any] = graph_options(graph)
+    shape = check_read_only(text, source)
+    options: dict[str, Any] = {}
     try:
-        if default_graphs:
-            options = {"default_graph": [ox.NamedNode(iri) for iri in default_graphs]}
-        if named_graphs is not None:
-            options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+        if default_graphs or named_graphs is not None:
+            options = {
+                "default_graph": [ox.NamedNode(iri) for iri in default_graphs],
+                "named_graphs": [ox.NamedNode(iri) for iri in named_graphs or ()],
+            }
+        elif not shape.dataset or graph != "all":
+            options = graph_options(graph)
     except ValueError as error:
         raise CoopgraphError(f"{source}: a graph name is not an IRI ({error})") from None
     substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
     try:
-        return store.query(text, prefixes=dict(prefixes or {}), substitutions=substitutions or None, **options)
+        return store.query(
+            text,
+            prefixes=dict(prefixes or {}),
+            substitutions=substitutions or None,
+            base_iri=base_iri or query_base(),
+            **options,
+        )
     except SyntaxError as error:
         raise CoopgraphError(syntax_message(text, str(error), source)) from None
     except RuntimeError as error:  # substitution of a variable the query does not project
@@ -139,9 +157,10 @@ def run(
     prefixes: Mapping[str, str] | None = None,
     source: str = "query",
     limit: int | None = None,
+    base_iri: str | None = None,
 ) -> Result:
     """Run a query on a store and collect its answer (at most ``limit`` rows when given)."""
-    answer = execute(store, text, bindings=bindings, graph=graph, prefixes=prefixes, source=source)
+    answer = execute(store, text, bindings=bindings, graph=graph, prefixes=prefixes, source=source, base_iri=base_iri)
     return collect(answer, bindings or {}, limit=limit, source=source)
 
 
@@ -178,11 +197,16 @@ def collect(
 
 
 def kind_of(text: str, *, prefixes: Mapping[str, str] | None = None, source: str = "query") -> Kind:
-    """SELECT, ASK or graph: parse the query (on an empty store) without running it on data."""
+    """SELECT, ASK or graph: parse the query (on an empty store) without running it on data.
+
+    The text is checked first (:func:`check_read_only`): even an empty store
+    would call a ``SERVICE``.
+    """
     import pyoxigraph as ox
 
+    check_read_only(text, source)
     try:
-        answer = ox.Store().query(text, prefixes=dict(prefixes or {}))
+        answer = ox.Store().query(text, prefixes=dict(prefixes or {}), base_iri=query_base())
     except SyntaxError as error:
         raise CoopgraphError(syntax_message(text, str(error), source)) from None
     if isinstance(answer, ox.QueryBoolean):
@@ -190,15 +214,137 @@ def kind_of(text: str, *, prefixes: Mapping[str, str] | None = None, source: str
     return "select" if isinstance(answer, ox.QuerySolutions) else "graph"
 
 
-def is_update(text: str) -> bool:
-    """Whether the text is a SPARQL update (tried on a throw-away empty store)."""
-    import pyoxigraph as ox
+# --- what a text is, read without running it -----------------------------------------------------
 
-    try:
-        ox.Store().update(text)
-    except (SyntaxError, OSError, RuntimeError, ValueError):
-        return False
-    return True
+
+class Refused(CoopgraphError):
+    """A text coopgraph will not run: an update (LOAD among them) or a query calling another
+    service (``SERVICE``).  The endpoint answers 403, the CLI one line and exit 1."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a SPARQL text is, found by parsing it (never by running it)."""
+
+    update: bool = False
+    """An update (INSERT, DELETE, LOAD, CLEAR ...): refused."""
+    remote: bool = False
+    """It names another service (``SERVICE``, ``LOAD``): refused, so no request leaves the machine."""
+    dataset: bool = False
+    """It has its own ``FROM`` / ``FROM NAMED``: then those are its dataset, not the union default."""
+
+
+UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
+REMOTE_WORDS = frozenset({"SERVICE", "LOAD"})
+_SUSPECT = re.compile("service|load|from", re.I)
+"""Without one of these anywhere in a text (strings and comments included), it can hold no SERVICE,
+LOAD or FROM keyword, whatever a parser makes of it."""
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_WORDS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+    r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*|[?$]\w+|[\w.-]*:(?:[\w.:%-]|\\.)*|([A-Za-z]+)|\s+|.",
+    re.S,
+)
+
+
+def unescape(text: str) -> str:
+    r"""The text with SPARQL's codepoint escapes (``\u0053``) replaced, as a parser may read it first.
+
+    >>> unescape(r"\u0053ERVICE")
+    'SERVICE'
+    """
+
+    def char(found: re.Match[str]) -> str:
+        code = int(found[1] or found[2], 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+    return _ESCAPE.sub(char, text)
+
+
+def keywords(text: str) -> list[str]:
+    """The bare words of a SPARQL text, upper-cased: not inside strings, IRIs, comments, prefixed
+    names, variables or language tags (there, every bare word is a keyword or ``a``).
+
+    >>> keywords('SELECT ?service WHERE { ?s rdfs:label "SERVICE" } # SERVICE')
+    ['SELECT', 'WHERE']
+    """
+    return [found[1].upper() for found in _WORDS.finditer(unescape(text)) if found[1]]
+
+
+def inspect(text: str) -> Shape:
+    """What a text is, by two readings that must both clear it: a scan of its keywords (which
+    cannot be fooled by strings or comments) and rdflib's SPARQL parser (a real parse: its tree
+    is searched for SERVICE, LOAD and dataset clauses).  Nothing is run."""
+    words = keywords(text)
+    first = next((w for w in words if w not in ("BASE", "PREFIX")), "")
+    update = first in UPDATE_WORDS
+    remote = bool(REMOTE_WORDS & set(words))
+    dataset = "FROM" in words
+    if update or remote:  # refused already: no need to parse (a huge update costs parse time)
+        return Shape(update, remote, dataset)
+    if not _SUSPECT.search(unescape(text)):  # not even a substring to confirm: spare loading rdflib's parser
+        return Shape(update, remote, dataset)
+    tree = _parse_tree(text)
+    if tree is not None:
+        found, is_update = tree
+        update = update or is_update
+        remote = remote or bool(found & {"ServiceGraphPattern", "Load"})
+        dataset = dataset or "DatasetClause" in found
+    return Shape(update, remote, dataset)
+
+
+def _parse_tree(text: str) -> tuple[set[str], bool] | None:
+    """The names of the nodes in rdflib's parse tree of the text, and whether it is an update;
+    None when rdflib cannot read it (then Oxigraph's parser has the last word, and the scan)."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    for parse, is_update in ((parseQuery, False), (parseUpdate, True)):
+        try:
+            tree = parse(text)
+        except Exception:  # pyparsing's errors, RecursionError on deep nesting, ...
+            continue
+        names: set[str] = set()
+        stack: list[object] = [tree]
+        while stack:  # no recursion: a deeply nested text must not overflow the stack
+            node = stack.pop()
+            if isinstance(node, CompValue):
+                names.add(node.name)
+                stack.extend(node.values())
+            elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+                stack.extend(node)  # type: ignore[arg-type]
+            elif isinstance(node, dict):
+                stack.extend(node.values())
+        return names, is_update
+    return None
+
+
+def check_read_only(text: str, source: str = "query") -> Shape:
+    """The text's :class:`Shape`; :class:`Refused` (one line) for an update or a remote call."""
+    shape = inspect(text)
+    if shape.update:
+        words = keywords(text)
+        what = "LOAD fetches a URL" if "LOAD" in words else "this is a SPARQL update"
+        raise Refused(
+            f"{source}: {what}; coopgraph is read-only: updates are refused "
+            "(use a query: SELECT, ASK, CONSTRUCT, DESCRIBE)"
+        )
+    if shape.remote:
+        raise Refused(f"{source}: SERVICE is refused: coopgraph does not call other endpoints for a query")
+    return shape
+
+
+def is_update(text: str) -> bool:
+    """Whether the text is a SPARQL update, found by parsing it (an update is never run)."""
+    return inspect(text).update
+
+
+def query_base() -> str:
+    """The base IRI relative IRIs in a query resolve against: the dataset's individuals."""
+    from coopgraph.graph.iris import DEFAULT_BASE
+
+    return DEFAULT_BASE
 
 
 def syntax_message(text: str, message: str, source: str) -> str:
@@ -210,10 +356,10 @@ def syntax_message(text: str, message: str, source: str) -> str:
     >>> syntax_message("SELECT ?x WHERE {\n ?x ?p }}", "error at 2:9: expected ...", "q.rq")
     "q.rq:2:9: SPARQL syntax error near '}': expected ..."
     """
-    if is_update(text):
-        return (
-            f"{source}: this is a SPARQL update; coopgraph only reads (use a query: SELECT, ASK, CONSTRUCT, DESCRIBE)"
-        )
+    try:
+        check_read_only(text, source)
+    except Refused as refused:
+        return str(refused)
     found = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
     if not found:
         return f"{source}: SPARQL syntax error: {_short(message)}"
