@@ -213,11 +213,11 @@ def test_to_pandas_without_pandas_says_how_to_get_it(
 @pytest.mark.parametrize(
     ("query", "params", "message"),
     [
-        ("partners", {}, r"no saved query 'partners' \(did you mean partners-of-country\?\)"),
+        ("partners", {}, r"no saved query 'partners' \(did you mean 'partners-of-country'\?\)"),
         ("SELECT ?x WHERE { ?x ?p }", {}, r"^query:1:\d+: SPARQL syntax error"),
         ("partners-of-country", {"cuntry": "china"}, r"unknown parameter cuntry; its parameters: country \(iri\)"),
         ("partners-of-country", {"country": "x> } DROP"}, r"parameter country='x> } DROP' is not an IRI"),
-        ("INSERT DATA { <a:b> <a:c> <a:d> }", {}, r"this is a SPARQL update; coopgraph only reads"),
+        ("INSERT DATA { <a:b> <a:c> <a:d> }", {}, r"this is a SPARQL update; coopgraph is read-only"),
         ("SELECT ?x WHERE { ?x ?p ?o }", {"x": object()}, r"give text, a number, a boolean or a date"),
     ],
 )

@@ -70,6 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         words = list(sys.argv[1:] if argv is None else argv)
         named = next((word for word in words if not word.startswith("-")), None)
+        if named is not None and named not in COMMANDS:
+            from coopgraph.suggest import did_you_mean
+
+            print(f"coopgraph: no command '{named}'{did_you_mean(named, COMMANDS)}; commands: {', '.join(COMMANDS)}",
+                  file=sys.stderr)
+            return Exit.USAGE
         args = parser(named if named in COMMANDS else None).parse_args(words)
     except SystemExit as stop:  # argparse: --help exits 0, usage errors 2
         return int(stop.code or 0)

@@ -317,7 +317,7 @@ def test_csv_when_piped(capsys: pytest.CaptureFixture[str], shipped_build: Path)
         (["SELECT ?x WHERE {\n  ?x ?p ?o }}"], r"^query:2:\d+: SPARQL syntax error"),
         (
             ["partners"],
-            r"^no saved query 'partners' \(did you mean partners-of-country\?\); saved queries: .*witnesses",
+            r"^no saved query 'partners' \(did you mean 'partners-of-country'\?\); saved queries: .*witnesses",
         ),
         (
             ["partners-of-country", "-p", "cuntry=x"],

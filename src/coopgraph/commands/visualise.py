@@ -20,10 +20,19 @@ if TYPE_CHECKING:
 HELP = "write an offline HTML explorer of a network view (whole graph, countries, ego, topics)"
 
 
+def _view(name: str) -> str:
+    """A view name, or a usage error that suggests the closest one."""
+    if name in VIEWS:
+        return name
+    from coopgraph.suggest import did_you_mean
+
+    raise argparse.ArgumentTypeError(f"no view {name!r}{did_you_mean(name, VIEWS)}; views: {', '.join(VIEWS)}")
+
+
 def add_view_options(parser: argparse.ArgumentParser) -> None:
     """The options that choose a view; shared with ``coopgraph stats``."""
     add = parser.add_argument
-    add("--view", choices=VIEWS, default="all", help="which network (default: all)")
+    add("--view", type=_view, default="all", metavar="{" + ",".join(VIEWS) + "}", help="which network (default: all)")
     add("--focus", metavar="ID", help="with --view ego: the entity at the centre, e.g. country/thailand")
     add("--depth", type=int, default=1, metavar="N", help="with --view ego: steps out (default: 1)")
     add("--from", dest="start", metavar="DATE", help="only agreements signed on or after (YYYY[-MM[-DD]])")

@@ -180,9 +180,11 @@ def find_query(name: str, directory: Path | None = None) -> SavedQuery:
     path = folder / f"{name}.rq"
     if re.fullmatch(r"[\w.-]+", name) and path.is_file():
         return read_query(path)
+    from coopgraph.suggest import close_matches
+
     names = saved_names(folder)
-    close = [n for n in names if name in n or n in name]
-    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    close = close_matches(name, names) or [n for n in names if name in n or n in name][:3]
+    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
     raise CoopgraphError(f"no saved query '{name}'{hint}; saved queries: {', '.join(names)}")
 
 

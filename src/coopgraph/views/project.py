@@ -355,7 +355,11 @@ def resolve_focus(graph: nx.MultiDiGraph, focus: str) -> str:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise CoopgraphError(f"--focus {focus}: no such entity in the graph (give its id, e.g. country/thailand)")
+        from coopgraph.suggest import did_you_mean
+
+        ids = [n.split("/id/", 1)[-1] for n in graph]
+        hint = did_you_mean(focus.strip("/"), ids) or did_you_mean(focus, [n.rsplit("/", 1)[-1] for n in graph])
+        raise CoopgraphError(f"--focus {focus}: no such entity in the graph{hint} (give its id, e.g. country/thailand)")
     raise CoopgraphError(f"--focus {focus}: ambiguous, one of: {', '.join(matches[:10])}")
 
 
