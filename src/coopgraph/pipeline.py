@@ -146,8 +146,12 @@ def ontology_ntriples() -> bytes:
 
 
 def infer(checked: Checked, *, reasoner: str) -> None:
-    """Add the ``inferred`` graph to the checked store (nothing with ``reasoner="none"``)."""
+    """Add the ``inferred`` graph to the checked store (with ``reasoner="none"``: only the status
+    intervals and dated cooperation nodes, computed in Python, so status queries still answer)."""
     if reasoner == "none":
+        from coopgraph.reason.reasoner import dated_store
+
+        dated_store(checked.store)
         return
     from coopgraph.reason.reasoner import reason_store
 

@@ -146,6 +146,19 @@ def reason_store(
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in dated)
 
 
+def dated_store(store: ox.Store) -> None:
+    """Without a reasoner: add only the dated nodes (status intervals, qualified cooperation) to ``inferred``."""
+    import pyoxigraph as ox
+
+    from coopgraph.graph.store import graph_node
+
+    scratch = ox.Store()
+    for name in ("asserted", "ontology"):
+        scratch.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph_node(name)))
+    inferred = graph_node("inferred")
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derive(scratch)[1])
+
+
 def _rdflib_graph(store: ox.Store, graph: ox.NamedNode) -> Graph:
     import pyoxigraph as ox
 
