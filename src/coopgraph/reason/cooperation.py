@@ -122,7 +122,8 @@ def derive(store: ox.Store) -> tuple[list[ox.Triple], list[ox.Triple]]:
     """The cooperation edges, and the dated nodes only the inferred graph gets (no reasoner sees literals).
 
     Edges: ``coop:cooperatesWith`` / ``coop:cooperatesThrough`` for agreements that were in
-    effect at some time (a planned or never-signed MOU makes no partner link).  Nodes: each
+    effect at some time, or have no dated step at all (unknown stays unknown); a planned,
+    approved or cancelled-before-signing MOU makes no partner link.  Nodes: each
     agreement's status intervals (:mod:`coopgraph.reason.status`) and one ``coop:Cooperation``
     per country, partner and agreement, saying over which period it held (``coop:from``,
     ``coop:until``: the agreement's time in effect; none for one never in effect).
@@ -149,7 +150,7 @@ def derive(store: ox.Store) -> tuple[list[ox.Triple], list[ox.Triple]]:
     nodes: list[ox.Triple] = list(status_triples(intervals))
     for a, b, agreement in pairs:
         span = in_effect_span(intervals.get(agreement, []))
-        if span is not None:
+        if span is not None or agreement not in intervals:  # no dated step: unknown, not "never made"
             edges.add(ox.Triple(term(a), with_, term(b)))
             edges.add(ox.Triple(term(a), through, term(agreement)))
         node = term(f"{agreement}/cooperation/{a.rpartition('/')[2]}--{b.rpartition('/')[2]}")
