@@ -17,7 +17,14 @@ CANCELLED = AGREEMENT + "mdes-prime-opportunity-fund-2024"
 
 
 def by_partner(found: list[dict[str, str]]) -> dict[str, dict[str, str]]:
-    return {r["partner"].removeprefix(COUNTRY): r for r in found}
+    """partner -> its statuses (in row order, comma-separated), agreements summed, earliest since."""
+    merged: dict[str, dict[str, str]] = {}
+    for r in found:
+        m = merged.setdefault(r["partner"].removeprefix(COUNTRY), {"statuses": "", "agreements": "0", "since": ""})
+        m["statuses"] = ", ".join(filter(None, [m["statuses"], r["status"]]))
+        m["agreements"] = str(int(m["agreements"]) + int(r["agreements"]))
+        m["since"] = min(filter(None, [m["since"], r["since"]]), default="")
+    return merged
 
 
 def test_partners_of_thailand_today_and_on_a_past_date(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:

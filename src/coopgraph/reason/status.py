@@ -42,20 +42,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from coopgraph.curate.lifecycle import ENDED, FILTERS, IN_EFFECT, PENDING, STATUSES, UNKNOWN
 from coopgraph.graph.vocab import COOP
+
+__all__ = ["ENDED", "FILTERS", "IN_EFFECT", "PENDING", "STATUSES", "UNKNOWN"]
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-PENDING = ("planned", "announced", "cabinet-approved")
-IN_EFFECT = ("signed", "adopted", "in-force", "renewed")
-ENDED = ("expired", "terminated", "cancelled", "superseded")
-STATUSES = PENDING + IN_EFFECT + ENDED
-"""Every status, in lifecycle order (the YAML codes; ``skos:notation`` of the ontology's individuals)."""
-UNKNOWN = "unknown"
 PHASES = ("in-effect", "pending", "ended", UNKNOWN)
-FILTERS = ("in-effect", "any", "pending", "ended", UNKNOWN, *STATUSES)
-"""What a query's ``status`` parameter accepts: a phase, ``any``, or one status."""
 
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T.*)?$")
 

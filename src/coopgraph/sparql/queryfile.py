@@ -254,7 +254,7 @@ def _status_filter(text: str, bad: Any) -> str:
     """A known status filter, or an error with the closest ones."""
     import difflib
 
-    from coopgraph.reason.status import FILTERS
+    from coopgraph.curate.lifecycle import FILTERS
 
     if text in FILTERS:
         return text
