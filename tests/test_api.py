@@ -213,7 +213,7 @@ def test_to_pandas_without_pandas_says_how_to_get_it(
 @pytest.mark.parametrize(
     ("query", "params", "message"),
     [
-        ("partners", {}, r"no saved query 'partners' \(did you mean 'partners-of-country'\?\)"),
+        ("partners", {}, r"no saved query 'partners' \(did you mean 'company-partners' or 'partners-of-country'\?\)"),
         ("SELECT ?x WHERE { ?x ?p }", {}, r"^query:1:\d+: SPARQL syntax error"),
         ("partners-of-country", {"cuntry": "china"}, r"unknown parameter cuntry; its parameters: country \(iri\)"),
         ("partners-of-country", {"country": "x> } DROP"}, r"parameter country='x> } DROP' is not an IRI"),

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "coopgraph.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 
-TERMS = sorted(COOP.__annotations__)
+TERMS = sorted([*COOP.__annotations__, *COOP._extras])  # _extras: terms that are Python keywords (from, until)
 DECLARATION_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual}
 CONSTRAINTS = {
     SH[name]

@@ -146,8 +146,12 @@ def ontology_ntriples() -> bytes:
 
 
 def infer(checked: Checked, *, reasoner: str) -> None:
-    """Add the ``inferred`` graph to the checked store (nothing with ``reasoner="none"``)."""
+    """Add the ``inferred`` graph to the checked store (with ``reasoner="none"``: only the status
+    intervals and dated cooperation nodes, computed in Python, so status queries still answer)."""
     if reasoner == "none":
+        from coopgraph.reason.reasoner import dated_store
+
+        dated_store(checked.store)
         return
     from coopgraph.reason.reasoner import reason_store
 
@@ -218,12 +222,10 @@ def _outputs_with_owl_reasoner(checked: Checked, reasoner: str, out_dir: Path) -
         owl = pool.submit(reason, ontology, asserted, reasoner=reasoner, origins=checked.origins)
         reason_store(checked.store, reasoner="rules", origins=checked.origins)
         files = outputs(checked, out_dir)
-        found = {(str(s), str(p), str(o)) for s, p, o in owl.result()}
+        nt = owl.result().serialize(format="nt", encoding="utf-8")  # typed terms: the dated nodes carry literals
+        found = {(t.subject, t.predicate, t.object) for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)}
     inferred = graph_node("inferred")
-    ruled = {
-        (q.subject.value, q.predicate.value, q.object.value)
-        for q in checked.store.quads_for_pattern(None, None, None, inferred)
-    }
+    ruled = {(q.subject, q.predicate, q.object) for q in checked.store.quads_for_pattern(None, None, None, inferred)}
     if found == ruled:
         return files
     log.warning(
@@ -232,7 +234,7 @@ def _outputs_with_owl_reasoner(checked: Checked, reasoner: str, out_dir: Path) -
         reasoner, len(found - ruled), reasoner, len(ruled - found), reasoner,
     )
     checked.store.update(f"CLEAR SILENT GRAPH <{inferred.value}>")
-    checked.store.extend(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), inferred) for s, p, o in found)
+    checked.store.extend(ox.Quad(s, p, o, inferred) for s, p, o in found)
     return outputs(checked, out_dir)
 
 

@@ -111,12 +111,25 @@ def test_cooperation_via_ministry_and_bloc_at_the_date(kinds: tuple[Graph, Graph
     assert (None, COOP.cooperatesWith, gamma) not in inferred
 
 
+def reasoned_only(inferred: Graph) -> Graph:
+    """The reasoner's inferences without the dated nodes (status intervals, qualified cooperation) added beside them."""
+    minted = set(inferred.subjects(RDF.type, COOP.StatusInterval)) | set(inferred.subjects(RDF.type, COOP.Cooperation))
+    kept = Graph(bind_namespaces="none")
+    for s, p, o in inferred:
+        if s not in minted and p not in (COOP.hasStatusInterval, COOP.hasCooperation):
+            kept.add((s, p, o))
+    return kept
+
+
 def test_no_literal_or_outside_node_is_inferred(kinds: tuple[Graph, Graph]) -> None:
     asserted, inferred = kinds
     nodes = set(asserted.subjects())
-    assert all(s in nodes for s in inferred.subjects())
-    assert all(isinstance(o, URIRef) for o in inferred.objects())
+    reasoned = reasoned_only(inferred)
+    assert all(s in nodes for s in reasoned.subjects())
+    assert all(isinstance(o, URIRef) for o in reasoned.objects())
     assert not set(inferred) & set(asserted)
+    for interval in inferred.objects(None, COOP.hasStatusInterval):  # dated nodes hang off our agreements
+        assert any(str(interval).startswith(str(a) + "/status/") for a in inferred.subjects(COOP.hasStatusInterval, interval))
 
 
 @pytest.mark.parametrize("reasoner", PATHS)
@@ -257,3 +270,25 @@ def test_pellet_runs_or_says_why_in_one_line(tmp_path: Path) -> None:
         assert len(lines) == 1, result.stderr
         assert lines[0].startswith("--reasoner pellet: the Pellet bundled with owlready2 needs a newer Java")
         assert "Java 25" in lines[0]
+
+
+def test_both_paths_give_status_intervals_and_dated_cooperation(shipped: tuple[Graph, dict[str, Graph]]) -> None:
+    """The cancelled MOU's two intervals and a cooperation through a bloc, with its period, in each path."""
+    from rdflib import Literal, XSD
+
+    mou = URIRef("https://w3id.org/coopgraph/id/agreement/mdes-prime-opportunity-fund-2024")
+    asean_china = URIRef("https://w3id.org/coopgraph/id/agreement/asean-china-communications-digital-technology-2024")
+    thailand, singapore = ID["country/thailand"], ID["country/singapore"]
+    planned = URIRef("https://w3id.org/coopgraph/id/agreement/thailand-singapore-digital-economy-mou-planned")
+    for inferred in shipped[1].values():
+        spans = {
+            (inferred.value(i, COOP.status), inferred.value(i, COOP["from"]), inferred.value(i, COOP["until"]))
+            for i in inferred.objects(mou, COOP.hasStatusInterval)
+        }
+        day = lambda text: Literal(text, datatype=XSD.date)  # noqa: E731
+        assert spans == {(COOP.Signed, day("2024-03-27"), day("2025-11-24")), (COOP.Cancelled, day("2025-11-24"), None)}
+        through = {inferred.value(c, COOP.through): c for c in inferred.objects(thailand, COOP.hasCooperation) if inferred.value(c, COOP.partner) == singapore}
+        assert inferred.value(through[asean_china], COOP["from"]) == day("2024-02-02")
+        assert inferred.value(through[asean_china], COOP["until"]) == day("2029-02-02")  # the five-year term
+        assert planned in through and inferred.value(through[planned], COOP["from"]) is None  # never in effect
+        assert (thailand, COOP.cooperatesThrough, planned) not in inferred  # no partner link through a planned MOU

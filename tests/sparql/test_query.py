@@ -245,8 +245,17 @@ def test_graph_choice(capsys: pytest.CaptureFixture[str], shipped_build: Path) -
         code, out, err = cli(capsys, "query", count, "--graph", graph, "--out", str(shipped_build), "-f", "csv")
         assert code == 0, err
         numbers[graph] = int(out.split()[1])
-    assert numbers["inferred"] == 0  # built without a reasoner
-    assert numbers["all"] == numbers["asserted"] > 1000
+    # built without a reasoner: the inferred graph holds only the dated nodes computed in Python
+    # (status intervals, qualified cooperation), no reasoner's edges
+    nodes = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), STR(?agreement_ns)) || "
+        "EXISTS { ?s a ?k FILTER(?k IN (coop:StatusInterval, coop:Cooperation)) } || "
+        "?p IN (coop:hasStatusInterval, coop:hasCooperation)) BIND(agreement: AS ?agreement_ns) }"
+    )
+    code, out, err = cli(capsys, "query", nodes, "--graph", "inferred", "--out", str(shipped_build), "-f", "csv")
+    assert code == 0, err
+    assert 0 < int(out.split()[1]) == numbers["inferred"]
+    assert numbers["all"] == numbers["asserted"] + numbers["inferred"] > 1000
 
 
 def test_inferred_edges_count_where_the_reasoner_put_them() -> None:
@@ -264,12 +273,13 @@ def test_inferred_edges_count_where_the_reasoner_put_them() -> None:
     inferred.add((gamma, COOP.cooperatesThrough, mou))
     store = memory_store(Parts(read_ontology(), asserted, inferred))
     prefixes = query_prefixes()
-    saved = find_query("partners-of-country")
-    for graph, expected in (("all", {"beta": "no", "gamma": "yes"}), ("asserted", {"beta": "no"})):
-        bindings = bind(saved.params, {"country": "country:alpha"}, prefixes)
+    saved = find_query("agreements-of-country")
+    for graph, expected in (("all", "yes"), ("asserted", "no")):
+        bindings = bind(saved.params, {"country": "country:alpha", "status_filter": "any"}, prefixes)
         result = run(store, saved.text, bindings=bindings, prefixes=prefixes, graph=graph).shown()
-        got = {row[0].value.rsplit("/", 1)[1]: row[4].value for row in result.rows}  # partner -> inferred
-        assert got == expected
+        column = result.columns.index("inferred")
+        got = {row[0].value.rsplit("/", 1)[1]: row[column].value for row in result.rows}  # agreement -> inferred
+        assert got["bloc-beta-mou-2025"] == expected
 
 
 def test_lang_chooses_the_label_language(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
@@ -317,11 +327,19 @@ def test_csv_when_piped(capsys: pytest.CaptureFixture[str], shipped_build: Path)
         (["SELECT ?x WHERE {\n  ?x ?p ?o }}"], r"^query:2:\d+: SPARQL syntax error"),
         (
             ["partners"],
-            r"^no saved query 'partners' \(did you mean 'partners-of-country'\?\); saved queries: .*witnesses",
+            r"^no saved query 'partners' \(did you mean 'company-partners' or 'partners-of-country'\?\); saved queries: .*witnesses",
         ),
         (
             ["partners-of-country", "-p", "cuntry=x"],
-            r"unknown parameter cuntry; its parameters: country \(iri\), lang \(lang\)",
+            r"unknown parameter cuntry; its parameters: country \(iri\), as_of \(date\), status_filter \(status\), lang \(lang\)",
+        ),
+        (
+            ["partners-of-country", "-p", "country=country:thailandd"],
+            r"parameter country=country:thailandd names nothing in the graph \(did you mean country:thailand\?\)",
+        ),
+        (
+            ["partners-of-country", "-p", "status_filter=cancelld"],
+            r"parameter status_filter='cancelld' is not a status filter.*\(did you mean cancelled\?\)",
         ),
         (["partners-of-country", "-p", "country=x> } DROP"], r"parameter country='x> } DROP' is not an IRI"),
         (["partners-of-country", "-p", "country"], r"write a parameter as name=value"),

@@ -111,7 +111,7 @@ def test_bad_headers_name_file_and_line(header: str, message: str) -> None:
 
 def test_find_query_names_what_exists() -> None:
     assert find_query("partners-of-country").name == "partners-of-country"
-    with pytest.raises(CoopgraphError, match=r"no saved query 'partners'.*did you mean 'partners-of-country'"):
+    with pytest.raises(CoopgraphError, match=r"no saved query 'partners'.*did you mean 'company-partners' or 'partners-of-country'"):
         find_query("partners")
     with pytest.raises(CoopgraphError, match=r"saved queries: .*agreements-of-country"):
         find_query("../etc/passwd")
@@ -164,7 +164,7 @@ def test_a_string_with_quotes_and_braces_stays_one_literal() -> None:
 
 def test_unknown_parameter_lists_the_known_ones() -> None:
     with pytest.raises(
-        CoopgraphError, match=r"unknown parameter cuntry; its parameters: country \(iri\), lang \(lang\)"
+        CoopgraphError, match=r"unknown parameter cuntry; its parameters: country \(iri\), as_of \(date\), status_filter \(status\), lang \(lang\)"
     ):
         bind(SAVED["partners-of-country"].params, {"cuntry": "china"}, PREFIXES, where="partners-of-country")
 
@@ -195,4 +195,4 @@ def test_queries_command_lists_and_shows(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["queries", "partners-of-country"]) == 0
     assert capsys.readouterr().out == SAVED["partners-of-country"].text
     assert main(["queries", "partner"]) == 1
-    assert "did you mean 'partners-of-country'" in capsys.readouterr().err
+    assert "did you mean 'company-partners' or 'partners-of-country'" in capsys.readouterr().err

@@ -87,8 +87,10 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         from coopgraph.graph.store import open_store
+        from coopgraph.sparql.query import check_names
 
         store = open_store(args.out)
+        check_names(store, bindings, [n for n in given if params[n].type == "iri"], prefixes, where=source)
         result = run(
             store, text, bindings=bindings, graph=args.graph, prefixes=prefixes, source=source, base_iri=args.base
         )

@@ -256,7 +256,21 @@ class Area(Record):
 
 
 class StatusChange(Record):
-    status: Literal["planned", "announced", "cabinet-approved", "signed", "adopted", "in-force", "expired", "cancelled"]
+    """A dated step of the lifecycle; the status on any date follows from them (coopgraph.reason.status)."""
+
+    status: Literal[
+        "planned",
+        "announced",
+        "cabinet-approved",
+        "signed",
+        "adopted",
+        "in-force",
+        "renewed",
+        "expired",
+        "terminated",
+        "cancelled",
+        "superseded",
+    ]
     date: DateText
     note: LangText | None = None
     sources: list[Slug] = Field(default_factory=list, description="Defaults to the agreement's sources.")

@@ -82,8 +82,11 @@ STATUSES = {
     "signed": COOP.Signed,
     "adopted": COOP.Adopted,
     "in-force": COOP.InForce,
+    "renewed": COOP.Renewed,
     "expired": COOP.Expired,
+    "terminated": COOP.Terminated,
     "cancelled": COOP.Cancelled,
+    "superseded": COOP.Superseded,
 }
 PRECISIONS = {"day": COOP.DayPrecision, "month": COOP.MonthPrecision, "year": COOP.YearPrecision}
 DATATYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}

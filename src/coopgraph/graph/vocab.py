@@ -33,6 +33,7 @@ class COOP(DefinedNamespace):
 
     _NS = Namespace(ONTOLOGY_IRI + "#")
     _fail = True
+    _extras = ["from", "until"]  # derived xsd:date bounds of a StatusInterval / Cooperation (Python keywords)
 
     # --- classes: actors -------------------------------------------------
     Actor: URIRef  # anything that can be party to an agreement
@@ -62,6 +63,8 @@ class COOP(DefinedNamespace):
     CooperationArea: URIRef
     AgreementStatus: URIRef
     StatusChange: URIRef
+    StatusInterval: URIRef  # derived: one status over [from, until)
+    Cooperation: URIRef  # derived: country x partner x agreement, with its period
     # --- classes: events --------------------------------------------------
     Signing: URIRef
     Signature: URIRef
@@ -87,8 +90,11 @@ class COOP(DefinedNamespace):
     Signed: URIRef
     Adopted: URIRef
     InForce: URIRef
+    Renewed: URIRef
     Expired: URIRef
+    Terminated: URIRef
     Cancelled: URIRef
+    Superseded: URIRef
 
     # --- object properties -------------------------------------------------
     serves: URIRef  # government body -> country
@@ -141,6 +147,10 @@ class COOP(DefinedNamespace):
     datePrecision: URIRef
     cooperatesWith: URIRef  # derived, symmetric, country <-> country
     cooperatesThrough: URIRef  # country -> agreement that justifies cooperation (derived)
+    hasStatusInterval: URIRef  # agreement -> StatusInterval (derived)
+    hasCooperation: URIRef  # country -> Cooperation (derived)
+    partner: URIRef  # Cooperation -> country
+    through: URIRef  # Cooperation -> agreement
 
     # --- datatype properties ----------------------------------------------
     date: URIRef  # xsd:date | xsd:gYearMonth | xsd:gYear
@@ -158,6 +168,7 @@ class COOP(DefinedNamespace):
     url: URIRef
     publisherName: URIRef
     wikidata: URIRef  # the bare Wikidata id, e.g. "Q869"
+    phase: URIRef  # StatusInterval: pending | in-effect | ended (derived)
 
 
 

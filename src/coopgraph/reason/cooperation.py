@@ -85,6 +85,14 @@ WHERE {{ # (3) a bloc it belonged to when the agreement was made is a party
       UNION {{ ?agreement coop:hasStatusChange ?change . ?change coop:status ?status ; coop:date ?made .
                FILTER(?status IN (coop:Signed, coop:Adopted)) }}
       UNION {{ ?agreement coop:adoptedAt ?meeting . ?meeting coop:startDate ?made . }}
+      UNION {{ # not made (yet): the dates of its pending steps, so a planned MOU counts alike
+               # through a bloc and through a ministry (and, by default, as a partner through neither)
+               ?agreement coop:hasStatusChange ?change . ?change coop:status ?status ; coop:date ?made .
+               FILTER(?status IN (coop:Planned, coop:Announced, coop:CabinetApproved))
+               FILTER NOT EXISTS {{ ?agreement coop:hasSigning|^coop:signingOf ?s . ?s coop:date ?d }}
+               FILTER NOT EXISTS {{ ?agreement coop:hasStatusChange/coop:status ?made2 .
+                                    FILTER(?made2 IN (coop:Signed, coop:Adopted, coop:InForce)) }}
+               FILTER NOT EXISTS {{ ?agreement coop:adoptedAt/coop:startDate ?d2 }} }}
       BIND(STR(?made) AS ?m) }} }}
   {_PARTIES}
   ?membership coop:bloc ?party ; coop:startDate ?start .
@@ -97,20 +105,63 @@ WHERE {{ # (3) a bloc it belonged to when the agreement was made is a party
 )
 """Which country takes part in which agreement, by the three ways above (two updates: each joins well)."""
 
-COOPERATION = f"""PREFIX coop: <{COOP._NS}>
-CONSTRUCT {{ ?a coop:cooperatesWith ?b . ?a coop:cooperatesThrough ?agreement . }}
+PAIRS = f"""SELECT DISTINCT ?a ?b ?agreement
 WHERE {{
   GRAPH <{TAKES_PART}> {{ ?a <{TAKES_PART}> ?agreement . ?b <{TAKES_PART}> ?agreement . }}
   FILTER(?a != ?b)
 }}"""
-"""Two different countries taking part in one agreement cooperate, through it."""
+"""Two different countries taking part in one agreement."""
 
 
 def cooperation(store: ox.Store) -> list[ox.Triple]:
-    """The derived cooperation triples, from the facts in the store's default graph."""
+    """The derived cooperation edges (IRIs only: what the OWL reasoner may see), from the store's default graph."""
+    return derive(store)[0]
+
+
+def derive(store: ox.Store) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """The cooperation edges, and the dated nodes only the inferred graph gets (no reasoner sees literals).
+
+    Edges: ``coop:cooperatesWith`` / ``coop:cooperatesThrough`` for agreements that were in
+    effect at some time, or have no dated step at all (unknown stays unknown); a planned,
+    approved or cancelled-before-signing MOU makes no partner link.  Nodes: each
+    agreement's status intervals (:mod:`coopgraph.reason.status`) and one ``coop:Cooperation``
+    per country, partner and agreement, saying over which period it held (``coop:from``,
+    ``coop:until``: the agreement's time in effect; none for one never in effect).
+    """
+    import pyoxigraph as ox
+
+    from coopgraph.reason.status import agreement_intervals, in_effect_span, status_triples
+
+    intervals = agreement_intervals(store)
     for rule in TAKES_PART_RULES:
         store.update(rule)
     try:
-        return list(store.query(COOPERATION))  # type: ignore[arg-type]
+        pairs = sorted((r["a"].value, r["b"].value, r["agreement"].value) for r in store.query(PAIRS))  # type: ignore[union-attr]
     finally:
         store.update(f"DROP SILENT GRAPH <{TAKES_PART}>")
+    term = ox.NamedNode
+    with_, through = term(COOP._NS + "cooperatesWith"), term(COOP._NS + "cooperatesThrough")
+    has, kind = term(COOP._NS + "hasCooperation"), term(COOP._NS + "Cooperation")
+    partner_p, through_p = term(COOP._NS + "partner"), term(COOP._NS + "through")
+    start_p, until_p = term(COOP._NS + "from"), term(COOP._NS + "until")
+    rdf_type = term("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    date = term("http://www.w3.org/2001/XMLSchema#date")
+    edges: set[ox.Triple] = set()
+    nodes: list[ox.Triple] = list(status_triples(intervals))
+    for a, b, agreement in pairs:
+        span = in_effect_span(intervals.get(agreement, []))
+        if span is not None or agreement not in intervals:  # no dated step: unknown, not "never made"
+            edges.add(ox.Triple(term(a), with_, term(b)))
+            edges.add(ox.Triple(term(a), through, term(agreement)))
+        node = term(f"{agreement}/cooperation/{a.rpartition('/')[2]}--{b.rpartition('/')[2]}")
+        nodes += [
+            ox.Triple(term(a), has, node),
+            ox.Triple(node, rdf_type, kind),
+            ox.Triple(node, partner_p, term(b)),
+            ox.Triple(node, through_p, term(agreement)),
+        ]
+        if span is not None:
+            nodes.append(ox.Triple(node, start_p, ox.Literal(span[0].isoformat(), datatype=date)))
+            if span[1] is not None:
+                nodes.append(ox.Triple(node, until_p, ox.Literal(span[1].isoformat(), datatype=date)))
+    return sorted(edges, key=str), nodes

@@ -40,7 +40,7 @@ from coopgraph.errors import CoopgraphError, Location
 from coopgraph.reason import rules
 from coopgraph.reason.axioms import Axioms, compile_axioms
 from coopgraph.reason.contradictions import contradictions, problems
-from coopgraph.reason.cooperation import cooperation
+from coopgraph.reason.cooperation import derive
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -85,10 +85,10 @@ def reason(
     store = rules.scratch_store(ontology, asserted)
     nodes = rules.nodes_of(asserted, axioms)
     if chosen == "rules":
-        rules.infer_store(store, axioms)
+        dated = rules.infer_store(store, axioms)
         _raise_contradictions(store, axioms, origins)
-        return rules.to_rdflib(rules.inferred_triples(store, nodes, axioms))
-    derived = cooperation(store)
+        return rules.with_nodes(rules.to_rdflib(rules.inferred_triples(store, nodes, axioms)), dated)
+    derived, dated = derive(store)
     try:
         found = owl_inferences(_reasoner_input(ontology, asserted, derived), nodes, reasoner=chosen)
     except _Inconsistent as inconsistent:
@@ -103,7 +103,7 @@ def reason(
     graph.addN((s, p, o, graph) for s, p, o in found if (s, p, o) not in known)
     rules.load(store, graph, inferred=True)  # for what the reasoner is not shown: shared identifiers
     _raise_contradictions(store, axioms, origins)
-    return graph
+    return rules.with_nodes(graph, dated)
 
 
 def reason_store(
@@ -139,10 +139,24 @@ def reason_store(
     scratch.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, asserted))
     nodes = rules.subjects(scratch) | set(axioms.individuals)
     scratch.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ontology))
-    rules.infer_store(scratch, axioms)
+    dated = rules.infer_store(scratch, axioms)
     _raise_contradictions(scratch, axioms, origins)
     found_triples = rules.inferred_triples(scratch, nodes, axioms)
     store.bulk_extend(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), inferred) for s, p, o in found_triples)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in dated)
+
+
+def dated_store(store: ox.Store) -> None:
+    """Without a reasoner: add only the dated nodes (status intervals, qualified cooperation) to ``inferred``."""
+    import pyoxigraph as ox
+
+    from coopgraph.graph.store import graph_node
+
+    scratch = ox.Store()
+    for name in ("asserted", "ontology"):
+        scratch.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph_node(name)))
+    inferred = graph_node("inferred")
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derive(scratch)[1])
 
 
 def _rdflib_graph(store: ox.Store, graph: ox.NamedNode) -> Graph:
@@ -166,9 +180,12 @@ def reason_ntriples(ontology: Graph, asserted: bytes, *, origins: Mapping[Any, L
     store.bulk_load(asserted, ox.RdfFormat.N_TRIPLES)
     nodes = rules.subjects(store) | set(axioms.individuals)
     rules.load(store, ontology)
-    rules.infer_store(store, axioms)
+    dated = rules.infer_store(store, axioms)
     _raise_contradictions(store, axioms, origins or {})
-    lines = sorted({f"<{s}> <{p}> <{o}> .\n" for s, p, o in rules.inferred_triples(store, nodes, axioms)})
+    lines = sorted(
+        {f"<{s}> <{p}> <{o}> .\n" for s, p, o in rules.inferred_triples(store, nodes, axioms)}
+        | {f"{t.subject} {t.predicate} {t.object} .\n" for t in dated}
+    )
     return "".join(lines).encode("utf-8")
 
 

@@ -32,7 +32,7 @@ from rdflib.term import Node
 
 from coopgraph.graph.vocab import COOP
 from coopgraph.reason.axioms import TOP, Axioms, Expr, compile_axioms
-from coopgraph.reason.cooperation import cooperation
+from coopgraph.reason.cooperation import derive
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -117,23 +117,37 @@ def inferred_graphs(store: ox.Store) -> list[ox.NamedNode]:
     )
 
 
-def infer_store(store: ox.Store, axioms: Axioms) -> None:
-    """Derive into a store holding ontology and asserted data: cooperation, then the rules to a fixpoint."""
+def infer_store(store: ox.Store, axioms: Axioms) -> list[ox.Triple]:
+    """Derive into a store holding ontology and asserted data: cooperation, then the rules to a fixpoint.
+
+    Returns the dated nodes (status intervals, qualified cooperation) that go into the
+    inferred graph as they are: they carry literals, which the rules do not reason over.
+    """
     import pyoxigraph as ox
 
     inferred = ox.NamedNode(INFERRED)
-    derived = [t for t in cooperation(store) if ox.Quad(t.subject, t.predicate, t.object) not in store]
+    edges, nodes = derive(store)
+    derived = [t for t in edges if ox.Quad(t.subject, t.predicate, t.object) not in store]
     store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in derived])
     store.extend([ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derived])
     close(store, axioms)
+    return nodes
+
+
+def with_nodes(graph: Graph, nodes: Iterable[ox.Triple]) -> Graph:
+    """An rdflib graph with the dated nodes of :func:`infer_store` added."""
+    text = "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in nodes)
+    if text:
+        graph.parse(data=text, format="nt")
+    return graph
 
 
 def infer(ontology: Graph, asserted: Graph, *, axioms: Axioms | None = None) -> Graph:
     """The inferred graph by the rules alone (contradictions are not checked: see :mod:`coopgraph.reason.reasoner`)."""
     axioms = axioms or compile_axioms(ontology)
     store = scratch_store(ontology, asserted)
-    infer_store(store, axioms)
-    return to_rdflib(inferred_triples(store, nodes_of(asserted, axioms), axioms))
+    nodes = infer_store(store, axioms)
+    return with_nodes(to_rdflib(inferred_triples(store, nodes_of(asserted, axioms), axioms)), nodes)
 
 
 def inferred_triples(store: ox.Store, nodes: set[str], axioms: Axioms) -> Iterator[tuple[str, str, str]]:

@@ -184,6 +184,10 @@ def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
     from coopgraph.sparql.results import compact, render
 
     prefixes = query_prefixes(base)
+    if job.get("check"):
+        from coopgraph.sparql.query import check_names
+
+        check_names(store, job["bindings"], job["check"], prefixes, where=job["source"])
     answer = execute(
         store,
         job["text"],
@@ -761,8 +765,10 @@ class Handler(BaseHTTPRequestHandler):
         source: str,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] | None = None,
+        check: Sequence[str] = (),
     ) -> Answer:
         job = {
+            "check": list(check),
             "kind": "query",
             "text": text,
             "bindings": dict(bindings),
@@ -820,7 +826,8 @@ class Handler(BaseHTTPRequestHandler):
             bindings = bind(saved.params, given, query_prefixes(self.server.settings.base), where=f"/queries/{name}")
         except CoopgraphError as error:
             return 400, TEXT, f"{error}\n".encode(), {}
-        return self._run(saved.text, bindings, params, source=f"queries/{name}.rq")
+        check = [n for n in given if saved.params[n].type == "iri"]  # a value naming nothing: 400 + did-you-mean
+        return self._run(saved.text, bindings, params, source=f"queries/{name}.rq", check=check)
 
     def _graph_file(self) -> Path:
         return self.server.settings.out_dir / "coopgraph.html"

@@ -79,6 +79,81 @@ def query_prefixes(base: str | None = None) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
+def check_names(
+    store: ox.Store, bindings: Mapping[str, Term], names: Iterable[str], prefixes: Mapping[str, str], *, where: str = "query"
+) -> None:
+    """Fail when a given IRI parameter names nothing in the graph, with the closest IRIs as a did-you-mean.
+
+    A typo (``country=country:thailandd``) would otherwise give 0 rows and look like an answer.
+    Only the parameters in ``names`` are checked (those a user gave: a default may name
+    something absent from another dataset on purpose).  Two bounded lookups per value: an ASK,
+    then the IRIs of the same namespace (at most :data:`SUGGEST_SCAN`) compared by spelling.
+
+    >>> check_names(store, {"country": NamedNode(".../thailandd")}, ["country"], {})   # doctest: +SKIP
+    CoopgraphError: query: parameter country=country:thailandd names nothing in the graph (did you mean country:thailand?)
+    """
+    import difflib
+
+    import pyoxigraph as ox
+
+    for name in names:
+        term = bindings.get(name)
+        if not isinstance(term, ox.NamedNode):
+            continue
+        found = store.query(
+            "ASK { { GRAPH ?g { ?iri ?p ?o } } UNION { GRAPH ?g { ?s ?p ?iri } } UNION { ?iri ?p ?o } UNION { ?s ?p ?iri } }",
+            substitutions={ox.Variable("iri"): term},
+        )
+        if found:
+            continue
+        iri = term.value
+        namespace = iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]
+        rows = store.query(  # the namespace written as an escaped literal (substitution needs a projected variable)
+            f"SELECT DISTINCT ?s WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }} "
+            f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(namespace)})) }} LIMIT {SUGGEST_SCAN}"
+        )
+        local = {row[0].value[len(namespace) :]: row[0].value for row in rows}  # type: ignore[union-attr]
+        close = [local[n] for n in difflib.get_close_matches(iri[len(namespace) :], sorted(local), n=3, cutoff=0.75)]
+        shown = ", ".join(_compact(c, prefixes) for c in close)
+        hint = f" (did you mean {shown}?)" if close else ""
+        raise CoopgraphError(f"{where}: parameter {name}={_compact(iri, prefixes)} names nothing in the graph{hint}")
+
+
+SUGGEST_SCAN = 10_000
+"""At most this many IRIs of a namespace are compared for a did-you-mean (time bounded per request)."""
+
+
+def _compact(iri: str, prefixes: Mapping[str, str]) -> str:
+    best = max((p for p in prefixes.items() if iri.startswith(p[1])), key=lambda p: len(p[1]), default=None)
+    return f"{best[0]}:{iri[len(best[1]):]}" if best else f"<{iri}>"
+
+
+def run_saved(
+    store: ox.Store,
+    name: str,
+    given: Mapping[str, str] | None = None,
+    *,
+    base: str | None = None,
+    graph: str = "all",
+    limit: int | None = None,
+) -> Result:
+    """Run a saved query by name with parameter values as text: the API a program calls.
+
+    Bad values and IRIs that name nothing in the graph raise :class:`CoopgraphError`.
+
+    >>> run_saved(store, "partners-of-country", {"country": "country:thailand", "as_of": "2025-06-01"})  # doctest: +SKIP
+    """
+    from coopgraph.sparql.queryfile import bind, find_query
+
+    saved = find_query(name)
+    prefixes = query_prefixes(base)
+    given = dict(given or {})
+    source = f"queries/{name}.rq"
+    bindings = bind(saved.params, given, prefixes, where=source)
+    check_names(store, bindings, [n for n in given if saved.params[n].type == "iri"], prefixes, where=source)
+    return run(store, saved.text, bindings=bindings, graph=graph, prefixes=prefixes, source=source, limit=limit)
+
+
 def graph_options(graph: str) -> dict[str, Any]:
     """Keyword arguments of ``Store.query`` for ``--graph all|asserted|inferred``.
 

@@ -43,6 +43,7 @@ PARAM_TYPES: dict[str, str] = {
     "date": "a date YYYY-MM-DD, or 'today'",
     "integer": "a whole number",
     "boolean": "true or false",
+    "status": "a status filter: in-effect, any, pending, ended, unknown, or one status (planned, signed, cancelled, ...)",
 }
 _LANG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -240,6 +241,8 @@ def to_term(
         except ValueError:
             raise bad() from None
         return ox.Literal(day.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    if param.type == "status":
+        return ox.Literal(_status_filter(text, bad))
     if param.type == "integer":
         if not re.fullmatch(r"[+-]?\d+", text):
             raise bad()
@@ -247,6 +250,18 @@ def to_term(
     if text.lower() not in ("true", "false"):
         raise bad()
     return ox.Literal(text.lower(), datatype=ox.NamedNode(XSD + "boolean"))
+
+
+def _status_filter(text: str, bad: Any) -> str:
+    """A known status filter, or an error with the closest ones."""
+    import difflib
+
+    from coopgraph.curate.lifecycle import FILTERS
+
+    if text in FILTERS:
+        return text
+    close = difflib.get_close_matches(text, FILTERS, n=2)
+    raise bad(f"did you mean {' or '.join(close)}?" if close else f"one of {', '.join(FILTERS)}")
 
 
 def _expand(text: str, param: Param, prefixes: Mapping[str, str], bad: Any) -> str:
