@@ -75,7 +75,7 @@ def test_a_day_is_a_date_and_counts_are_ints(kg: coopgraph.KnowledgeGraph) -> No
     first = rows[0]
     assert isinstance(first["latest"], dt.date) and first["latest"] >= dt.date(2024, 1, 1)
     assert type(first["agreements"]) is int and first["agreements"] >= 2
-    assert rows.columns == ("partner", "partnerLabel", "agreements", "latest", "inferred")  # bound ones left out
+    assert rows.columns == ("partner", "partnerLabel", "agreements", "status", "since", "latest")  # bound ones left out
     assert {r["partner"].curie for r in rows} >= {"country:indonesia", "country:china", "country:laos"}
 
 
@@ -186,7 +186,7 @@ def test_rows_repr_records_and_equality(kg: coopgraph.KnowledgeGraph) -> None:
 def test_to_pandas_dtypes(kg: coopgraph.KnowledgeGraph) -> None:
     pd = pytest.importorskip("pandas")  # an optional extra: the test extra installs it
     df = kg.query("partners-of-country", country="country:thailand").to_pandas()
-    assert list(df.columns) == ["partner", "partnerLabel", "agreements", "latest", "inferred"]
+    assert list(df.columns) == ["partner", "partnerLabel", "agreements", "status", "since", "latest"]
     assert df["agreements"].dtype == "int64"
     whole = kg.query("SELECT ?d WHERE { VALUES ?d { \"2024-02-02\"^^xsd:date \"2023-01-17\"^^xsd:date } }").to_pandas()
     assert pd.api.types.is_datetime64_any_dtype(whole["d"])  # whole dates only: datetime64
@@ -261,7 +261,8 @@ def test_rdflib_dataset_has_the_three_named_graphs(kg: coopgraph.KnowledgeGraph,
     dataset = kg.rdflib()
     assert isinstance(dataset, Dataset)
     sizes = {str(g.identifier).rsplit("/", 1)[-1]: len(g) for g in dataset.graphs() if len(g)}
-    assert set(sizes) == {"ontology", "asserted"}  # the shipped build fixture runs no reasoner: inferred is empty
+    # the shipped build fixture runs no reasoner: the inferred graph holds only the dated status and cooperation nodes
+    assert set(sizes) == {"ontology", "asserted", "inferred"}
     asserted = dataset.get_context(URIRef("https://w3id.org/coopgraph/graph/asserted"))
     assert (URIRef(THAILAND), None, Literal("Thailand", lang="en")) in asserted
     assert dict(dataset.namespaces())["country"] == URIRef(COUNTRY) and "brick" not in dict(dataset.namespaces())
