@@ -117,3 +117,19 @@ def test_a_streamed_world_loads_in_batches_to_the_same_store(tmp_path: Path, mon
     expected = ox.Store()
     expected.bulk_load(whole, ox.RdfFormat.N_TRIPLES)
     assert {str(q.triple) for q in streamed} == {str(q.triple) for q in expected}
+
+
+def test_rdflib_graph_is_what_rdflibs_parser_reads(tiny_build: Path) -> None:
+    """Terms converted one by one (no N-Triples parser: it is quadratic in long literals) give the same graph."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from coopgraph.graph.store import graph_node, rdflib_graph
+
+    store = open_store(tiny_build)
+    for name in ("ontology", "asserted"):
+        text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph_node(name))
+        parsed = Graph().parse(data=text, format="nt")
+        converted = rdflib_graph(store, graph_node(name))
+        assert len(converted) == len(parsed) > 100
+        assert isomorphic(converted, parsed)
