@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coopgraph.errors import CoopgraphError
+from coopgraph.files import unwritable
 from coopgraph.graph.iris import GRAPH_BASE
 from coopgraph.perf import without_gc
 
@@ -200,15 +201,6 @@ def writable(out_dir: Path) -> None:
         raise CoopgraphError(f"{out_dir}: cannot write here (permission denied)")
 
 
-def unwritable(path: Path | str, error: OSError) -> CoopgraphError:
-    """One line for a path that cannot be written: which path, and what the system said."""
-    where = error.filename or path
-    reason = error.strerror or str(error) or type(error).__name__
-    if isinstance(error, FileExistsError | NotADirectoryError):
-        reason = f"{reason}: a file is in the way of a directory"
-    return CoopgraphError(f"{where}: cannot write ({reason})")
-
-
 def release(out_dir: Path, files: Mapping[str, bytes], load: Callable[[ox.Store, Path], None]) -> Path:
     """Write one build's files and store into a fresh version and make it current with one rename.
 
@@ -300,10 +292,10 @@ def clean(out_dir: Path, keep: Iterable[Path] = ()) -> None:
     Call with the build lock held.  Without ``keep``, the current version and
     the one before it are all that is kept (besides any a reader holds).
     """
-    kept = set(keep)
-    current = out_dir / CURRENT
-    if current.is_symlink():
-        kept.add(current.resolve())
+    kept = {path.resolve() for path in keep}
+    for link in (out_dir / CURRENT, out_dir / STORE_LINK):  # what readers reach now, in this layout or an older one
+        if link.is_symlink():
+            kept |= {link.resolve(), link.resolve().parent}
     for entry in list(out_dir.iterdir()) if out_dir.is_dir() else []:
         name = entry.name
         if name.startswith(VERSION_PREFIX) and not name.endswith(LOCK_SUFFIX):
