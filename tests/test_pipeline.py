@@ -207,13 +207,23 @@ def test_builds_killed_at_random_moments_leave_one_whole_build(tmp_path: Path, t
     assert big and small and big[0] == small[0] + 1
     chance = random.Random(13)
     seen = set()
-    for attempt in range(8):
+    for attempt in range(10):
         data = smaller if attempt % 2 else tiny_copy
+        versions = {p.name for p in out.iterdir()}
         build = subprocess.Popen(_build_command(data, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(chance.uniform(0.3, 1.0) * whole)  # most of a build is imports and checks; the end is the writing
+        if attempt < 4:  # anywhere: most of a build is imports and checks
+            time.sleep(chance.uniform(0.3, 1.0) * whole)
+        else:  # in the writing: a moment after its version directory appears
+            deadline = time.monotonic() + 3 * whole
+            while build.poll() is None and time.monotonic() < deadline:
+                if any(p.name not in versions and p.name.startswith(".v-") for p in out.iterdir()):
+                    time.sleep(chance.uniform(0, 0.15))
+                    break
+                time.sleep(0.002)
         build.send_signal(signal.SIGKILL)
         build.wait(timeout=60)
         seen.add(_visible(out))
+        assert _visible(out) in (big, small), attempt
     assert seen <= {big, small}
     subprocess.run(_build_command(tiny_copy, out), check=True, capture_output=True, timeout=120)
     assert _visible(out) == big
