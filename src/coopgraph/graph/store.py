@@ -233,19 +233,20 @@ def release(out_dir: Path, files: Mapping[str, bytes], load: Callable[[ox.Store,
             _link_names(out_dir, names, only_missing=True)  # dangling until the switch: nothing half-visible
             previous = (out_dir / CURRENT).resolve() if (out_dir / CURRENT).is_symlink() else None
             _replace_link(out_dir / CURRENT, version.name)  # the one switch
+        except BaseException as error:
+            shutil.rmtree(version, ignore_errors=True)
+            _lock_file(version).unlink(missing_ok=True)
+            os.close(writing)
+            if isinstance(error, OSError):
+                raise unwritable(out_dir, error) from None
+            raise
+        os.close(writing)
+        try:  # the build is out; what follows is tidying
             _fsync_dir(out_dir)
             _link_names(out_dir, names, only_missing=False)  # outputs of an older layout become links
+            clean(out_dir, keep={version, *([previous] if previous else [])})
         except OSError as error:
-            shutil.rmtree(version, ignore_errors=True)
-            _lock_file(version).unlink(missing_ok=True)
             raise unwritable(out_dir, error) from None
-        except BaseException:
-            shutil.rmtree(version, ignore_errors=True)
-            _lock_file(version).unlink(missing_ok=True)
-            raise
-        finally:
-            os.close(writing)
-        clean(out_dir, keep={version, *([previous] if previous else [])})
         return version / STORE_LINK
 
 
