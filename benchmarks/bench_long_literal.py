@@ -39,15 +39,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="250000,500000,1000000", help="note sizes in bytes")
     sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
-    paths = {
+    paths: dict[str, Callable[[ox.Store], object]] = {
         "term by term": lambda store: rdflib_graph(store, graph_node("asserted")),
         "rdflib nt parser": lambda store: Graph().parse(
             data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph_node("asserted")), format="nt"
         ),
     }
     for name, path in paths.items():
-        times = [_seconds(lambda store=_store(size): path(store)) for size in sizes]
-        ratios = ", ".join(f"{size / sizes[0]:g}x size: {t / times[0]:.1f}x time" for size, t in zip(sizes, times))
+        times = []
+        for size in sizes:
+            store = _store(size)
+            times.append(_seconds(lambda: path(store)))  # noqa: B023 - called right here
+        pairs = zip(sizes, times, strict=True)
+        ratios = ", ".join(f"{size / sizes[0]:g}x size: {t / times[0]:.1f}x time" for size, t in pairs)
         print(f"{name:18} {ratios}  (smallest {times[0] * 1000:.0f} ms)")
 
 

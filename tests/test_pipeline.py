@@ -174,8 +174,8 @@ def _visible(out: Path) -> tuple[int, int] | None:
     assert _triples(turtle) == _triples(stored) == _triples(trig)
     assert _quads(stored) == _quads(trig)
     agreements = {
-        q.subject.value for q in stored.quads_for_pattern(None, RDF_TYPE, None, ASSERTED)
-        if q.subject.value.startswith("https://w3id.org/coopgraph/id/agreement/")
+        str(q.subject) for q in stored.quads_for_pattern(None, RDF_TYPE, None, ASSERTED)
+        if str(q.subject).startswith("<https://w3id.org/coopgraph/id/agreement/")
     }
     return len(agreements), len(_triples(stored))
 
@@ -265,8 +265,7 @@ def test_outputs_change_only_after_the_store_is_written(
 ) -> None:
     """A failure while the store is being written (after the files are ready) changes no output."""
     import errno
-
-    from coopgraph.graph import store as stores
+    import tempfile
 
     out = tmp_path / "build"
     assert _build(TINY, out) == 0
@@ -276,7 +275,7 @@ def test_outputs_change_only_after_the_store_is_written(
     def disk_full(*_: object, **__: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(stores.tempfile, "NamedTemporaryFile", disk_full)  # the copy into the new store
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", disk_full)  # the copy into the new store
     capsys.readouterr()
     assert main(["build", "--data", str(TINY), "--out", str(out), "--reasoner", "rules"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
@@ -342,7 +341,8 @@ def test_two_builds_into_one_directory(tmp_path: Path, capsys: pytest.CaptureFix
 def test_an_unwritable_out_is_one_line(tmp_path: Path, where: str) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    out = {"a file as --out": blocker, "a file in the way": blocker / "build", "a file as the store": tmp_path / "b"}[where]
+    outs = {"a file as --out": blocker, "a file in the way": blocker / "build", "a file as the store": tmp_path / "b"}
+    out = outs[where]
     if where == "a file as the store":
         assert _build(TINY, out) == 0
         (out / "store").unlink()

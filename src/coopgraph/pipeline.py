@@ -71,9 +71,7 @@ class Checked:
         """One named graph as rdflib (for small worlds: the OWL reasoner, tests)."""
         if name not in self._graphs:
             from coopgraph.graph.dataset import new_graph
-            from coopgraph.graph.store import graph_node
-
-            from coopgraph.graph.store import rdflib_graph
+            from coopgraph.graph.store import graph_node, rdflib_graph
 
             self._graphs[name] = rdflib_graph(self.store, graph_node(name), new_graph(self.base))
         return self._graphs[name]
@@ -232,7 +230,8 @@ def _outputs_with_owl_reasoner(
     ontology, asserted = checked.ontology, checked.asserted  # rdflib copies, made before the thread starts
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="owl-reasoner") as pool:
         owl = pool.submit(
-            reason, ontology, asserted, reasoner=reasoner, origins=checked.origins, timeout=timeout, fallback=not explicit
+            reason, ontology, asserted,
+            reasoner=reasoner, origins=checked.origins, timeout=timeout, fallback=not explicit,
         )
         reason_store(checked.store, reasoner="rules", origins=checked.origins)
         files = outputs(checked)

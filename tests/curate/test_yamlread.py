@@ -36,7 +36,9 @@ def test_malformed_yaml_is_a_problem_not_an_exception() -> None:
 # --------------------------------------------------------------------------- hostile input: bounded, one line each
 
 LOL = '["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'
-BOMB = f"a: &a {LOL}\n" + "".join(f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+BOMB = f"a: &a {LOL}\n" + "".join(
+    f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+)
 """A "billion laughs": anchors nested 9 deep, 9^9 values if every alias were rebuilt."""
 
 
@@ -64,7 +66,11 @@ def test_an_alias_inside_itself() -> None:
     ("text", "line", "message"),
     [
         ("id: x\nrun: !!python/name:os.system x\n", 2, "YAML tag !!python/name:os.system is not allowed"),
-        ("id: x\nrun: !!python/object/apply:os.system [ls]\n", 2, "YAML tag !!python/object/apply:os.system is not allowed"),
+        (
+            "id: x\nrun: !!python/object/apply:os.system [ls]\n",
+            2,
+            "YAML tag !!python/object/apply:os.system is not allowed",
+        ),
         ("id: x\nterm: !duration P5Y\n", 2, "YAML tag !duration is not allowed"),
         ("id: x\nlogo: !!binary aGVsbG8=\n", 2, "YAML tag !!binary is not allowed"),
         ("id: x\nset: !!set {a, b}\n", 2, "YAML tag !!set is not allowed"),
@@ -75,8 +81,19 @@ def test_an_alias_inside_itself() -> None:
         ("id: x\nk: " + "[" * 200 + "]" * 200 + "\n", 2, f"nested deeper than {MAX_DEPTH} levels"),
         ("id: x\nk:\n" + "".join("  " * i + "-\n" for i in range(100)), 3 + MAX_DEPTH - 1, "nested deeper than"),
     ],
-    ids=["python-name", "python-apply", "custom-scalar", "binary", "set", "custom-key", "custom-root", "bad-int",
-         "huge-int", "deep-flow", "deep-block"],
+    ids=[
+        "python-name",
+        "python-apply",
+        "custom-scalar",
+        "binary",
+        "set",
+        "custom-key",
+        "custom-root",
+        "bad-int",
+        "huge-int",
+        "deep-flow",
+        "deep-block",
+    ],
 )
 def test_tags_and_depth_are_problems_with_a_line(text: str, line: int, message: str) -> None:
     doc = read_yaml_text(text, "x.yaml")
@@ -99,7 +116,16 @@ def test_the_composers_recursion_limit_is_a_problem_with_a_line(monkeypatch: pyt
 
 
 def test_check_exits_1_without_a_traceback_on_a_bomb(tiny_copy: Path) -> None:
-    (tiny_copy / "agreements" / "bomb.yaml").write_text("id: bomb\nnote:\n" + "".join(f"  {line}\n" for line in BOMB.splitlines()))
-    run = subprocess.run([sys.executable, "-m", "coopgraph", "check", "--data", str(tiny_copy)], capture_output=True, text=True, timeout=120)
+    (tiny_copy / "agreements" / "bomb.yaml").write_text(
+        "id: bomb\nnote:\n" + "".join(f"  {line}\n" for line in BOMB.splitlines())
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "coopgraph", "check", "--data", str(tiny_copy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert run.stderr.strip() == f"{tiny_copy / 'agreements' / 'bomb.yaml'}:7: YAML aliases here expand to more than {ALIAS_LIMIT} values (an alias bomb?)"
+    bomb = tiny_copy / "agreements" / "bomb.yaml"
+    said = f"YAML aliases here expand to more than {ALIAS_LIMIT} values (an alias bomb?)"
+    assert run.stderr.strip() == f"{bomb}:7: {said}"

@@ -287,7 +287,9 @@ def rules_turtle(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     ],
     ids=["fails", "hangs"],
 )
-def test_a_broken_java_under_auto_falls_back_to_the_rules(tmp_path: Path, java: str, said: str, rules_turtle: bytes) -> None:
+def test_a_broken_java_under_auto_falls_back_to_the_rules(
+    tmp_path: Path, java: str, said: str, rules_turtle: bytes
+) -> None:
     path = _fake_java(tmp_path, java)
     out = tmp_path / "build"
     auto = _run(["build", "--data", str(TINY), "--out", str(out), "--reasoner-timeout", "2"], path=path)

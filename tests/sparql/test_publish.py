@@ -360,7 +360,8 @@ def test_a_store_that_never_answers_times_out(
 
 
 def test_the_password_from_the_environment_or_a_file(
-    basic_store: str, tiny_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    basic_store: str, tiny_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     args = _publish(basic_store, tiny_build, "--user", "editor")
     monkeypatch.setenv("COOPGRAPH_PASSWORD", "s3cret")

@@ -46,7 +46,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=DEFAULT_TIMEOUT,
         metavar="S",
-        help=f"seconds to wait for the server at each step of each request, HEAD included (default {DEFAULT_TIMEOUT:g})",
+        help=f"seconds to wait for the server at each step of a request, HEAD included (default {DEFAULT_TIMEOUT:g})",
     )
     parser.add_argument("--batch", type=int, default=BATCH, help=f"triples per request (default: {BATCH})")
     parser.add_argument("--out", type=Path, default=Path("build"), help="build directory holding the store")
@@ -84,14 +84,16 @@ def password(args: argparse.Namespace) -> str | None:
 
     if args.password is not None:
         logging.getLogger("coopgraph").warning(
-            "warning: --password is visible to every user of this machine (ps, /proc); "
-            "use $%s or --password-file", PASSWORD_VARIABLE,
+            "warning: --password is visible to every user of this machine (ps, /proc); use $%s or --password-file",
+            PASSWORD_VARIABLE,
         )
         return str(args.password)
     if args.password_file is not None:
         try:
             lines = args.password_file.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as error:
-            raise CoopgraphError(f"{args.password_file}: cannot read the password file ({getattr(error, 'strerror', None) or error})") from None
+            raise CoopgraphError(
+                f"{args.password_file}: cannot read the password file ({getattr(error, 'strerror', None) or error})"
+            ) from None
         return lines[0] if lines else ""
     return os.environ.get(PASSWORD_VARIABLE)

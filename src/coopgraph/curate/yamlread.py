@@ -76,7 +76,9 @@ def read_yaml(path: Path, shown_as: str) -> YamlDocument:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        return YamlDocument(shown_as, None, problems=[Problem(Location(shown_as, 1), f"not UTF-8 text ({error.reason})")])
+        return YamlDocument(
+            shown_as, None, problems=[Problem(Location(shown_as, 1), f"not UTF-8 text ({error.reason})")]
+        )
     return read_yaml_text(text, shown_as)
 
 
@@ -113,7 +115,7 @@ def _too_deep(text: str) -> int:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return int(event.start_mark.line) + 1
+                    return event.start_mark.line + 1 if event.start_mark else 1
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
@@ -144,7 +146,12 @@ def _build(node: yaml.Node, path: PathKey, doc: YamlDocument, loader: yaml.SafeL
         doc._aliased += seen[1]
         if doc._aliased > ALIAS_LIMIT:
             where = doc.lines.get(path) or doc.line_of(path[:-1])  # the alias's key, or its list (not the anchor)
-            doc.problems.append(Problem(Location(doc.path, where), f"YAML aliases here expand to more than {ALIAS_LIMIT} values (an alias bomb?)"))
+            doc.problems.append(
+                Problem(
+                    Location(doc.path, where),
+                    f"YAML aliases here expand to more than {ALIAS_LIMIT} values (an alias bomb?)",
+                )
+            )
             doc._aliased = -(10**18)  # one problem is enough
             return None, 1
         return seen
@@ -156,7 +163,9 @@ def _build(node: yaml.Node, path: PathKey, doc: YamlDocument, loader: yaml.SafeL
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, loader, doc), 1
     if id(node) in doc._open:
-        doc.problems.append(Problem(Location(doc.path, doc.line_of(path[:-1])), "a YAML alias inside the value it names"))
+        doc.problems.append(
+            Problem(Location(doc.path, doc.line_of(path[:-1])), "a YAML alias inside the value it names")
+        )
         return None, 1
     if depth >= MAX_DEPTH:
         doc.problems.append(Problem(Location(doc.path, line), f"nested deeper than {MAX_DEPTH} levels"))
@@ -168,7 +177,9 @@ def _build(node: yaml.Node, path: PathKey, doc: YamlDocument, loader: yaml.SafeL
         doc._open.discard(id(node))
 
 
-def _build_collection(node: yaml.Node, path: PathKey, doc: YamlDocument, loader: yaml.SafeLoader, depth: int) -> tuple[Any, int]:
+def _build_collection(
+    node: yaml.Node, path: PathKey, doc: YamlDocument, loader: yaml.SafeLoader, depth: int
+) -> tuple[Any, int]:
     size = 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -177,7 +188,9 @@ def _build_collection(node: yaml.Node, path: PathKey, doc: YamlDocument, loader:
                 doc.problems.append(Problem(doc.location(path), "YAML merge keys ('<<') are not supported"))
                 continue
             if key_node.tag not in _PLAIN:
-                doc.problems.append(Problem(Location(doc.path, key_node.start_mark.line + 1), _tag_problem(key_node.tag)))
+                doc.problems.append(
+                    Problem(Location(doc.path, key_node.start_mark.line + 1), _tag_problem(key_node.tag))
+                )
                 continue
             key = _scalar(key_node, loader, doc) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str | int) or isinstance(key, bool):
@@ -228,5 +241,7 @@ def _scalar(node: yaml.Node, loader: yaml.SafeLoader, doc: YamlDocument) -> Any:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, KeyError, TypeError, OverflowError) as error:  # `!!int x`, a 5,000-digit number
         reason = getattr(error, "problem", None) or str(error).splitlines()[0].split(";")[0]
-        doc.problems.append(Problem(Location(doc.path, node.start_mark.line + 1), f"cannot read {_shown_tag(node.tag)} value: {reason}"))
+        doc.problems.append(
+            Problem(Location(doc.path, node.start_mark.line + 1), f"cannot read {_shown_tag(node.tag)} value: {reason}")
+        )
         return None

@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coopgraph.errors import CoopgraphError
 from coopgraph.files import unwritable
@@ -214,7 +214,9 @@ def release(out_dir: Path, files: Mapping[str, bytes], load: Callable[[ox.Store,
 
     with build_lock(out_dir):
         clean(out_dir)
-        version = out_dir / f"{VERSION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**9}"
+        version = (
+            out_dir / f"{VERSION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**9}"
+        )
         try:
             version.mkdir()
             writing = _hold(version, create=True)
@@ -391,15 +393,14 @@ def rdflib_graph(store: ox.Store, graph: ox.NamedNode, into: Graph | None = None
     Not through rdflib's N-Triples parser: it is quadratic in the length of a
     literal (an 8 MB note took 197 s; this takes well under one).
     """
+    import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
     from rdflib import Graph as RdflibGraph
-
-    import pyoxigraph as ox
 
     result = into if into is not None else RdflibGraph(bind_namespaces="none")
     plain = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 
-    def term(node: object) -> object:
+    def term(node: object) -> Any:
         if isinstance(node, ox.NamedNode):
             return URIRef(node.value)
         if isinstance(node, ox.BlankNode):
@@ -410,5 +411,8 @@ def rdflib_graph(store: ox.Store, graph: ox.NamedNode, into: Graph | None = None
         datatype = node.datatype.value
         return Literal(node.value, datatype=None if datatype in plain else URIRef(datatype))
 
-    result.addN((term(q.subject), term(q.predicate), term(q.object), result) for q in store.quads_for_pattern(None, None, None, graph))  # type: ignore[misc]
+    result.addN(
+        (term(q.subject), term(q.predicate), term(q.object), result)
+        for q in store.quads_for_pattern(None, None, None, graph)
+    )
     return result

@@ -166,7 +166,9 @@ def reason_store(
 
 
 def _rdflib_graph(store: ox.Store, graph: ox.NamedNode) -> Graph:
-    from coopgraph.graph.store import rdflib_graph  # term by term: rdflib's N-Triples parser is quadratic in a literal's length
+    from coopgraph.graph.store import (
+        rdflib_graph,  # term by term: rdflib's N-Triples parser is quadratic in a literal's length
+    )
 
     return rdflib_graph(store, graph)
 
@@ -311,7 +313,9 @@ def _run(o2: Any, world: Any, reasoner: str, timeout: float) -> None:
             "try --reasoner rules"
         ) from None
     except (FileNotFoundError, PermissionError) as error:  # java vanished (or is not runnable) since the check
-        raise ReasonerFailed(f"--reasoner {reasoner}: cannot run Java ({error.strerror or error}); try --reasoner rules") from None
+        raise ReasonerFailed(
+            f"--reasoner {reasoner}: cannot run Java ({error.strerror or error}); try --reasoner rules"
+        ) from None
 
 
 def _java_failure(reasoner: str, message: str) -> str:
@@ -358,7 +362,7 @@ def _jvm_options() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
-    """A timeout on owlready2's Java call: it passes ``_subprocess_kargs`` to ``subprocess``, which kills Java on expiry."""
+    """A timeout on owlready2's Java call: it passes ``_subprocess_kargs`` to ``subprocess``, which kills Java."""
     from owlready2 import reasoning
 
     kargs = reasoning._subprocess_kargs

@@ -128,7 +128,8 @@ def warn_plain_http(url: str) -> bool:
     _WARNED.add(host)
     log.warning(
         "warning: sending credentials over plain http:// to %s: anyone on the way can read them "
-        "(basic auth sends the password itself); use https://", host,
+        "(basic auth sends the password itself); use https://",
+        host,
     )
     return True
 
