@@ -253,7 +253,7 @@ def test_a_full_disk_at_any_point_leaves_the_previous_build(tmp_path: Path) -> N
         if run.returncode:
             assert run.returncode == 1
             [line] = run.stderr.strip().splitlines()
-            assert line.startswith(str(out)) and line.endswith("cannot write (File too large)"), line
+            assert line.startswith(str(out)) and line.endswith("cannot write the build (File too large)"), line
             assert _visible(out) == before and (out / "coopgraph.ttl").read_bytes() == ttl
             assert _hidden(out) == _hidden_of_one_release(out)
         else:
@@ -279,7 +279,7 @@ def test_outputs_change_only_after_the_store_is_written(
     capsys.readouterr()
     assert main(["build", "--data", str(TINY), "--out", str(out), "--reasoner", "rules"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].endswith("cannot write (No space left on device)"), err
+    assert len(err) == 1 and err[0].endswith("cannot write the build (No space left on device)"), err
     assert {name: (out / name).read_bytes() for name in before} == before
     assert (out / "store").resolve() == store_before
     assert _hidden(out) == _hidden_of_one_release(out)

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from coopgraph.errors import CoopgraphError
+from coopgraph.errors import CoopgraphError, display_path
 
 
 def write_atomically(files: Mapping[Path, bytes]) -> None:
@@ -45,10 +45,10 @@ def _umask() -> int:
     return mask
 
 
-def unwritable(path: Path | str, error: OSError) -> CoopgraphError:
-    """One line for a path that cannot be written: which path, and what the system said."""
-    where = error.filename or path
+def unwritable(path: Path | str, error: OSError, what: str = "") -> CoopgraphError:
+    """One line for a path that cannot be written: which path, (what,) and what the system said."""
+    where = display_path(Path(error.filename or path))
     reason = error.strerror or str(error) or type(error).__name__
     if isinstance(error, FileExistsError | NotADirectoryError):
         reason = f"{reason}: a file is in the way of a directory"
-    return CoopgraphError(f"{where}: cannot write ({reason})")
+    return CoopgraphError(f"{where}: cannot write{f' {what}' if what else ''} ({reason})")

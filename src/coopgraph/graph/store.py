@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coopgraph.errors import CoopgraphError
+from coopgraph.errors import CoopgraphError, display_path
 from coopgraph.files import unwritable
 from coopgraph.graph.iris import GRAPH_BASE
 from coopgraph.perf import without_gc
@@ -171,14 +171,14 @@ def build_lock(out_dir: Path) -> Iterator[None]:
     try:
         fd = os.open(out_dir / BUILD_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as error:
-        raise unwritable(out_dir / BUILD_LOCK, error) from None
+        raise unwritable(out_dir / BUILD_LOCK, error, "the build") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
         os.close(fd)
         raise CoopgraphError(
-            f"{out_dir}: another build is writing here{f' (process {holder})' if holder else ''}; "
+            f"{display_path(out_dir)}: another build is writing here{f' (process {holder})' if holder else ''}; "
             "wait for it or use another --out"
         ) from None
     os.ftruncate(fd, 0)
@@ -196,9 +196,9 @@ def writable(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise unwritable(out_dir, error) from None
+        raise unwritable(out_dir, error, "the build") from None
     if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise CoopgraphError(f"{out_dir}: cannot write here (permission denied)")
+        raise CoopgraphError(f"{display_path(out_dir)}: cannot write the build (permission denied)")
 
 
 def release(out_dir: Path, files: Mapping[str, bytes], load: Callable[[ox.Store, Path], None]) -> Path:
@@ -221,7 +221,7 @@ def release(out_dir: Path, files: Mapping[str, bytes], load: Callable[[ox.Store,
             version.mkdir()
             writing = _hold(version, create=True)
         except OSError as error:
-            raise unwritable(version, error) from None
+            raise unwritable(version, error, "the build") from None
         try:
             for name, content in files.items():
                 _write_synced(version / name, content)
@@ -240,7 +240,7 @@ def release(out_dir: Path, files: Mapping[str, bytes], load: Callable[[ox.Store,
             _lock_file(version).unlink(missing_ok=True)
             os.close(writing)
             if isinstance(error, OSError):
-                raise unwritable(out_dir, error) from None
+                raise unwritable(out_dir, error, "the build") from None
             raise
         os.close(writing)
         try:  # the build is out; what follows is tidying
@@ -248,7 +248,7 @@ def release(out_dir: Path, files: Mapping[str, bytes], load: Callable[[ox.Store,
             _link_names(out_dir, names, only_missing=False)  # outputs of an older layout become links
             clean(out_dir, keep={version, *([previous] if previous else [])})
         except OSError as error:
-            raise unwritable(out_dir, error) from None
+            raise unwritable(out_dir, error, "the build") from None
         return version / STORE_LINK
 
 
