@@ -133,3 +133,26 @@ def test_rdflib_graph_is_what_rdflibs_parser_reads(tiny_build: Path) -> None:
         converted = rdflib_graph(store, graph_node(name))
         assert len(converted) == len(parsed) > 100
         assert isomorphic(converted, parsed)
+
+
+def test_the_build_lock_refuses_another_thread_and_is_reentrant_in_its_own(tmp_path: Path) -> None:
+    from coopgraph.errors import CoopgraphError
+    from coopgraph.graph.store import build_lock
+
+    out = tmp_path / "build"
+    refused: list[str] = []
+
+    def other() -> None:
+        try:
+            with build_lock(out):
+                pass
+        except CoopgraphError as error:
+            refused.append(str(error))
+
+    with build_lock(out), build_lock(out):  # the build's own store write takes it again
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+    assert refused == [f"{out}: another build is writing here (this process)"]
+    other()  # released
+    assert len(refused) == 1

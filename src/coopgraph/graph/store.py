@@ -152,7 +152,8 @@ CURRENT = "current"
 VERSION_PREFIX = ".v-"
 BUILD_LOCK = ".lock"
 _LOCKED: dict[Path, int] = {}
-"""Build locks this process holds, by output directory (so a build's own store write does not wait on itself)."""
+"""Build locks this process holds, by output directory, and the thread holding each (a build's own store
+write does not wait on itself; another thread of the same process is refused like another process)."""
 
 
 @contextlib.contextmanager
@@ -162,9 +163,12 @@ def build_lock(out_dir: Path) -> Iterator[None]:
     An ``flock`` goes with its process: a killed build leaves no stale lock.
     """
     import fcntl
+    import threading
 
     key = out_dir.absolute()
     if key in _LOCKED:
+        if _LOCKED[key] != threading.get_ident():
+            raise CoopgraphError(f"{display_path(out_dir)}: another build is writing here (this process)")
         yield
         return
     writable(out_dir)
@@ -181,9 +185,10 @@ def build_lock(out_dir: Path) -> Iterator[None]:
             f"{display_path(out_dir)}: another build is writing here{f' (process {holder})' if holder else ''}; "
             "wait for it or use another --out"
         ) from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-    _LOCKED[key] = fd
+    with contextlib.suppress(OSError):  # who holds it, for the message above: a full disk may refuse it
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+    _LOCKED[key] = threading.get_ident()
     try:
         yield
     finally:
@@ -213,7 +218,10 @@ def release(out_dir: Path, files: Mapping[str, bytes], load: Callable[[ox.Store,
     import pyoxigraph as ox
 
     with build_lock(out_dir):
-        clean(out_dir)
+        try:
+            clean(out_dir)
+        except OSError as error:
+            raise unwritable(out_dir, error, "the build") from None
         version = (
             out_dir / f"{VERSION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**9}"
         )
