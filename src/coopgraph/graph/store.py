@@ -1,12 +1,14 @@
 """The persistent store: the built dataset on disk, opened directly by every read command.
 
-``coopgraph build`` leaves an Oxigraph store under ``build/store`` (a symlink
-to ``build/stores/<stamp>``), so ``query``, ``serve``, ``visualise``,
+``coopgraph build`` leaves an Oxigraph store under ``build/store`` (a link
+to ``current/store``; ``build/current`` links to the build's version
+directory ``build/.v-<stamp>``), so ``query``, ``serve``, ``visualise``,
 ``export`` and ``stats`` open the graph without re-parsing anything.  A build
-writes a complete new store beside the old one and swaps the symlink with one
-atomic rename; readers that opened the old store keep reading it.  Older
-stores are removed once no process holds them: :func:`open_store` takes a
-shared lock (``stores/<stamp>.lock``) that lasts as long as the process.
+writes all its outputs, the store among them, into a new version beside the
+old one and switches ``current`` with one atomic rename (:func:`release`);
+readers that opened the old store keep reading it.  Older versions are
+removed once no process holds them: :func:`open_store` takes a shared lock
+(``.v-<stamp>.lock``) that lasts as long as the process.
 
 Named graphs: ``<GRAPH_BASE>ontology``, ``asserted``, ``inferred``; queries
 see their union as the default graph unless asked for one of them.
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 
 STORE_LINK = "store"
 STORES_DIR = "stores"
+"""Where builds before versions kept their stores (``build/stores/<stamp>``): emptied by the next build."""
 
 
 def graph_node(name: str) -> ox.NamedNode:
