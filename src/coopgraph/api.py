@@ -67,13 +67,19 @@ _SHOWN_ROWS = 10
 
 
 def build(
-    data: PathLike | None = None, out: PathLike = "build", *, reasoner: str = "auto", base: str = DEFAULT_BASE
+    data: PathLike | None = None,
+    out: PathLike = "build",
+    *,
+    reasoner: str = "auto",
+    base: str = DEFAULT_BASE,
+    reasoner_timeout: float | None = None,
 ) -> KnowledgeGraph:
     """Check the curated data, reason, and write the graph into ``out``; the built graph.
 
     ``data`` defaults to ``./data``, or the data shipped with coopgraph when there is none.
     ``reasoner``: ``auto`` (HermiT for small graphs when Java is there, else the
-    rules), ``hermit``, ``pellet``, ``rules`` (SPARQL, no Java) or ``none``.
+    rules), ``hermit``, ``pellet``, ``rules`` (SPARQL, no Java) or ``none``; ``reasoner_timeout``
+    bounds Java's run (``auto`` falls back to the rules past it).
     """
     from coopgraph.pipeline import REASONERS
     from coopgraph.pipeline import build as run_build
@@ -82,7 +88,7 @@ def build(
         raise CoopgraphError(f"reasoner {reasoner!r}: choose one of {', '.join(REASONERS)}")
     target = Path(out)
     try:
-        summary = run_build(_data_dir(data), target, base=base, reasoner=reasoner)
+        summary = run_build(_data_dir(data), target, base=base, reasoner=reasoner, reasoner_timeout=reasoner_timeout)
     except OSError as error:  # the output directory cannot be written, the disk is full ...
         where = display_path(Path(error.filename)) if error.filename else display_path(target)
         raise CoopgraphError(f"{where}: cannot write the build ({error.strerror or error})") from None

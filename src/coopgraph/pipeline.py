@@ -70,14 +70,10 @@ class Checked:
     def graph(self, name: str) -> Graph:
         """One named graph as rdflib (for small worlds: the OWL reasoner, tests)."""
         if name not in self._graphs:
-            import pyoxigraph as ox
-
             from coopgraph.graph.dataset import new_graph
-            from coopgraph.graph.store import graph_node
+            from coopgraph.graph.store import graph_node, rdflib_graph
 
-            graph = new_graph(self.base)
-            text = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph_node(name)) or b""
-            self._graphs[name] = graph.parse(data=text, format="nt")
+            self._graphs[name] = rdflib_graph(self.store, graph_node(name), new_graph(self.base))
         return self._graphs[name]
 
     @property
@@ -168,38 +164,53 @@ class Summary:
         return f"built {counts} -> {', '.join(str(p) for p in self.outputs)}"
 
 
-def build(data_dir: Path, out_dir: Path, *, base: str = DEFAULT_BASE, reasoner: str = "auto") -> Summary:
-    """Check, populate, reason; write ``coopgraph.ttl``, ``.trig``, ``.html`` and the store, atomically."""
-    from coopgraph.files import write_atomically
-    from coopgraph.graph.store import STORE_LINK, write_store_from
+def build(
+    data_dir: Path,
+    out_dir: Path,
+    *,
+    base: str = DEFAULT_BASE,
+    reasoner: str = "auto",
+    reasoner_timeout: float | None = None,
+) -> Summary:
+    """Check, populate, reason; then write ``coopgraph.ttl``, ``.trig``, ``.html`` and the store, atomically.
+
+    Nothing is written before the data has passed every check and the
+    reasoner: a contradiction leaves the previous build as it was.  All four
+    outputs go into a fresh version directory that one rename makes current
+    (:func:`coopgraph.graph.store.release`), under a lock on ``out_dir`` taken
+    first, so a second build into the same directory stops at once.
+    """
+    from coopgraph.graph.store import STORE_LINK, build_lock, write_store_from
     from coopgraph.reason.reasoner import OWL_REASONERS, choose
 
-    checked = check(data_dir, base=base)
-    chosen = "none" if reasoner == "none" else choose(reasoner, checked.size())
-    if chosen in OWL_REASONERS:
-        files = _outputs_with_owl_reasoner(checked, chosen, out_dir)
-    else:
-        infer(checked, reasoner=chosen)
-        files = outputs(checked, out_dir)
-    write_atomically(files)
-    write_store_from(checked.store, out_dir)
-    return Summary(counts(checked), [*files, out_dir / STORE_LINK])
+    with build_lock(out_dir):
+        checked = check(data_dir, base=base)
+        chosen = "none" if reasoner == "none" else choose(reasoner, checked.size())
+        if chosen in OWL_REASONERS:
+            files = _outputs_with_owl_reasoner(checked, chosen, explicit=reasoner != "auto", timeout=reasoner_timeout)
+        else:
+            infer(checked, reasoner=chosen)
+            files = outputs(checked)
+        write_store_from(checked.store, out_dir, files)
+    return Summary(counts(checked), [*(out_dir / name for name in files), out_dir / STORE_LINK])
 
 
-def outputs(checked: Checked, out_dir: Path) -> dict[Path, bytes]:
-    """The files a build writes, from the checked (and reasoned) store."""
+def outputs(checked: Checked) -> dict[str, bytes]:
+    """The files a build writes (by name), from the checked (and reasoned) store."""
     from coopgraph.export.formats import serialise, statements
     from coopgraph.views.html import explorer_page_from_store  # pyvis and numpy only when building
 
     stated = statements(checked.store, base=checked.base)  # sorted once, written twice
     return {
-        out_dir / "coopgraph.ttl": serialise(stated, "turtle", base=checked.base),
-        out_dir / "coopgraph.trig": serialise(stated, "trig", base=checked.base),
-        out_dir / "coopgraph.html": explorer_page_from_store(checked.store),
+        "coopgraph.ttl": serialise(stated, "turtle", base=checked.base),
+        "coopgraph.trig": serialise(stated, "trig", base=checked.base),
+        "coopgraph.html": explorer_page_from_store(checked.store),
     }
 
 
-def _outputs_with_owl_reasoner(checked: Checked, reasoner: str, out_dir: Path) -> dict[Path, bytes]:
+def _outputs_with_owl_reasoner(
+    checked: Checked, reasoner: str, *, explicit: bool, timeout: float | None = None
+) -> dict[str, bytes]:
     """The outputs with the OWL reasoner's inferences, prepared while it runs.
 
     HermiT spends seconds in Java.  Meanwhile the rules (which give the same
@@ -209,6 +220,9 @@ def _outputs_with_owl_reasoner(checked: Checked, reasoner: str, out_dir: Path) -
     outputs stand; different, the reasoner's replace them, the outputs are made
     again, and a warning says so.  Either way the files hold exactly what the
     OWL reasoner inferred, and a contradiction it finds fails the build.
+    Should Java fail or run past ``timeout``, the rules' outputs stand with a
+    warning, unless the reasoner was chosen by name (``explicit``): then the
+    build stops with one line.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -219,9 +233,12 @@ def _outputs_with_owl_reasoner(checked: Checked, reasoner: str, out_dir: Path) -
 
     ontology, asserted = checked.ontology, checked.asserted  # rdflib copies, made before the thread starts
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="owl-reasoner") as pool:
-        owl = pool.submit(reason, ontology, asserted, reasoner=reasoner, origins=checked.origins)
+        owl = pool.submit(
+            reason, ontology, asserted,
+            reasoner=reasoner, origins=checked.origins, timeout=timeout, fallback=not explicit,
+        )
         reason_store(checked.store, reasoner="rules", origins=checked.origins)
-        files = outputs(checked, out_dir)
+        files = outputs(checked)
         nt = owl.result().serialize(format="nt", encoding="utf-8")  # typed terms: the dated nodes carry literals
         found = {(t.subject, t.predicate, t.object) for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)}
     inferred = graph_node("inferred")
@@ -235,7 +252,7 @@ def _outputs_with_owl_reasoner(checked: Checked, reasoner: str, out_dir: Path) -
     )
     checked.store.update(f"CLEAR SILENT GRAPH <{inferred.value}>")
     checked.store.extend(ox.Quad(s, p, o, inferred) for s, p, o in found)
-    return outputs(checked, out_dir)
+    return outputs(checked)
 
 
 def count(store: ox.Store, graph: str, pattern: str = "?s ?p ?o") -> int:

@@ -13,7 +13,7 @@ import pytest
 from coopgraph.curate.checker import curate
 from coopgraph.graph.dataset import Parts, new_graph
 from coopgraph.graph.populate import ntriples, ntriples_chunks, populate
-from coopgraph.graph.store import STORE_LINK, STORES_DIR, open_store, write_ntriples_store, write_store
+from coopgraph.graph.store import STORE_LINK, VERSION_PREFIX, open_store, write_ntriples_store, write_store
 from tests.conftest import TINY
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -27,6 +27,10 @@ def _count(store: ox.Store) -> int:
 def _parts(data: Path) -> Parts:
     asserted, _ = populate(curate(data))
     return Parts(new_graph(), asserted, new_graph())
+
+
+def _versions(out: Path) -> list[Path]:
+    return [p for p in out.iterdir() if p.name.startswith(VERSION_PREFIX) and p.suffix != ".lock"]
 
 
 def _drop_an_agreement(data: Path) -> None:
@@ -44,8 +48,7 @@ def test_build_twice_while_a_reader_holds_the_old_store(tiny_copy: Path, tmp_pat
     write_store(smaller, out)
     assert _count(reader) == before  # the old store is still there, whole
     assert _count(open_store(out)) == len(smaller.asserted) < before
-    stores = [p for p in (out / STORES_DIR).iterdir() if p.suffix != ".lock"]
-    assert len(stores) == 3  # the new store, the previous one, and the one the reader holds
+    assert len(_versions(out)) == 3  # the new store, the previous one, and the one the reader holds
 
 
 def test_unheld_old_stores_are_removed(tmp_path: Path) -> None:
@@ -53,9 +56,9 @@ def test_unheld_old_stores_are_removed(tmp_path: Path) -> None:
     parts = _parts(TINY)
     for _ in range(4):
         write_store(parts, out)
-    stores = [p for p in (out / STORES_DIR).iterdir() if p.suffix != ".lock"]
-    assert len(stores) == 2  # the current one and the one before it
-    assert (out / STORE_LINK).resolve() in stores
+    versions = _versions(out)
+    assert len(versions) == 2  # the current one and the one before it
+    assert (out / STORE_LINK).resolve().parent in versions
 
 
 def test_a_second_process_reads_while_this_one_reads(tmp_path: Path) -> None:
@@ -114,3 +117,42 @@ def test_a_streamed_world_loads_in_batches_to_the_same_store(tmp_path: Path, mon
     expected = ox.Store()
     expected.bulk_load(whole, ox.RdfFormat.N_TRIPLES)
     assert {str(q.triple) for q in streamed} == {str(q.triple) for q in expected}
+
+
+def test_rdflib_graph_is_what_rdflibs_parser_reads(tiny_build: Path) -> None:
+    """Terms converted one by one (no N-Triples parser: it is quadratic in long literals) give the same graph."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from coopgraph.graph.store import graph_node, rdflib_graph
+
+    store = open_store(tiny_build)
+    for name in ("ontology", "asserted"):
+        text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph_node(name))
+        parsed = Graph().parse(data=text, format="nt")
+        converted = rdflib_graph(store, graph_node(name))
+        assert len(converted) == len(parsed) > 100
+        assert isomorphic(converted, parsed)
+
+
+def test_the_build_lock_refuses_another_thread_and_is_reentrant_in_its_own(tmp_path: Path) -> None:
+    from coopgraph.errors import CoopgraphError
+    from coopgraph.graph.store import build_lock
+
+    out = tmp_path / "build"
+    refused: list[str] = []
+
+    def other() -> None:
+        try:
+            with build_lock(out):
+                pass
+        except CoopgraphError as error:
+            refused.append(str(error))
+
+    with build_lock(out), build_lock(out):  # the build's own store write takes it again
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+    assert refused == [f"{out}: another build is writing here (this process)"]
+    other()  # released
+    assert len(refused) == 1

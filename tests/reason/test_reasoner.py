@@ -274,7 +274,7 @@ def test_pellet_runs_or_says_why_in_one_line(tmp_path: Path) -> None:
 
 def test_both_paths_give_status_intervals_and_dated_cooperation(shipped: tuple[Graph, dict[str, Graph]]) -> None:
     """The cancelled MOU's two intervals and a cooperation through a bloc, with its period, in each path."""
-    from rdflib import Literal, XSD
+    from rdflib import XSD, Literal
 
     mou = URIRef("https://w3id.org/coopgraph/id/agreement/mdes-prime-opportunity-fund-2024")
     asean_china = URIRef("https://w3id.org/coopgraph/id/agreement/asean-china-communications-digital-technology-2024")
@@ -292,3 +292,75 @@ def test_both_paths_give_status_intervals_and_dated_cooperation(shipped: tuple[G
         assert inferred.value(through[asean_china], COOP["until"]) == day("2029-02-02")  # the five-year term
         assert planned in through and inferred.value(through[planned], COOP["from"]) is None  # never in effect
         assert (thailand, COOP.cooperatesThrough, planned) not in inferred  # no partner link through a planned MOU
+
+
+# --------------------------------------------------------------------------- a Java that fails or hangs
+
+
+def _fake_java(tmp_path: Path, body: str) -> str:
+    """A PATH whose `java` (what owlready2.JAVA_EXE names) is a script: it fails, or never ends."""
+    bin_dir = tmp_path / "fake-bin"
+    bin_dir.mkdir(exist_ok=True)
+    java = bin_dir / "java"
+    java.write_text(f"#!/bin/sh\n{body}\n")
+    java.chmod(0o755)
+    return f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
+
+
+@pytest.fixture(scope="module")
+def rules_turtle(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    out = tmp_path_factory.mktemp("rules-build")
+    assert main(["build", "--data", str(TINY), "--out", str(out), "--reasoner", "rules"]) == 0
+    return (out / "coopgraph.ttl").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("java", "said"),
+    [
+        ("echo 'Exception in thread main java.lang.OutOfMemoryError' >&2; exit 1", "failed in Java: "),
+        ("exec sleep 120", "Java did not finish within 2 s (--reasoner-timeout)"),
+    ],
+    ids=["fails", "hangs"],
+)
+def test_a_broken_java_under_auto_falls_back_to_the_rules(
+    tmp_path: Path, java: str, said: str, rules_turtle: bytes
+) -> None:
+    path = _fake_java(tmp_path, java)
+    out = tmp_path / "build"
+    auto = _run(["build", "--data", str(TINY), "--out", str(out), "--reasoner-timeout", "2"], path=path)
+    assert auto.returncode == 0, auto.stderr
+    warning = [line for line in auto.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warning) == 1 and said in warning[0] and warning[0].endswith("reasoning with the rules instead"), warning
+    assert (out / "coopgraph.ttl").read_bytes() == rules_turtle
+    hermit = _run(
+        ["build", "--data", str(TINY), "--out", str(out), "--reasoner", "hermit", "--reasoner-timeout", "2"], path=path
+    )
+    assert hermit.returncode == 1
+    assert "Traceback" not in hermit.stderr
+    [line] = hermit.stderr.strip().splitlines()
+    assert line.startswith("--reasoner hermit") and said in line and line.endswith("try --reasoner rules"), line
+    assert (out / "coopgraph.ttl").read_bytes() == rules_turtle  # the failed build changed nothing
+
+
+# --------------------------------------------------------------------------- long strings
+
+
+@pytest.mark.java
+def test_a_multi_megabyte_note_reaches_hermit_without_rdflibs_ntriples_parser(
+    tmp_path: Path, tiny_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rdflib's N-Triples parser is quadratic in a literal's length (an 8 MB note: 197 s): the HermiT path avoids it."""
+    from rdflib.plugins.parsers import ntriples
+
+    record = tiny_copy / "agreements" / "alpha-beta-digital-mou-2024.yaml"
+    note = "lorem ipsum " * 300_000  # 3.6 MB
+    record.write_text(record.read_text() + f'note:\n  en: "{note}"\n')
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("rdflib's N-Triples parser was called")
+
+    monkeypatch.setattr(ntriples.W3CNTriplesParser, "parse", refuse)
+    monkeypatch.setattr(ntriples.W3CNTriplesParser, "parsestring", refuse)
+    out = tmp_path / "build"
+    assert main(["build", "--data", str(tiny_copy), "--out", str(out), "--reasoner", "hermit"]) == 0
+    assert note.encode() in (out / "coopgraph.ttl").read_bytes()

@@ -273,3 +273,153 @@ def test_queries_through_virtuosos_digest_protected_endpoint(virtuoso: Server) -
     assert answer.kind == "ask" and answer.boolean is True
     with pytest.raises(CoopgraphError, match="HTTP 401"):
         run_remote(protected, "ASK { ?s ?p ?o }", user="dba", password="wrong")
+
+
+# --- hostile or broken stores: redirects, a failed batch, a hang, plain HTTP --------------------------------------
+
+
+class _Scripted(BaseHTTPRequestHandler):
+    """Answers each request with the next scripted status (the last repeats); records what it was sent."""
+
+    protocol_version = "HTTP/1.1"
+
+    def _answer(self) -> None:
+        server = self.server
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        server.seen.append((self.command, self.headers.get("Authorization"), len(body)))  # type: ignore[attr-defined]
+        script = server.script  # type: ignore[attr-defined]
+        status = script[min(len(server.seen), len(script)) - 1]  # type: ignore[attr-defined]
+        if status == "hang":
+            server.release.wait(60)  # type: ignore[attr-defined]
+            return
+        self.send_response(status)
+        if 300 <= status < 400:
+            self.send_header("Location", server.location)  # type: ignore[attr-defined]
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_HEAD = do_PUT = do_POST = do_GET = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def scripted() -> Iterator[object]:
+    """Start scripted stores: ``start(script, location=..., host=...)`` gives (url, the server)."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(script: list[object], location: str = "", host: str = "127.0.0.1") -> tuple[str, ThreadingHTTPServer]:
+        server = ThreadingHTTPServer((host, 0), _Scripted)
+        server.daemon_threads = True
+        server.script, server.location, server.seen = script, location, []  # type: ignore[attr-defined]
+        server.release = threading.Event()  # type: ignore[attr-defined]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://{host}:{server.server_address[1]}/store", server
+
+    yield start
+    for server in servers:
+        server.release.set()  # type: ignore[attr-defined]
+        server.shutdown()
+        server.server_close()
+
+
+def _publish(url: str, build: Path, *extra: str) -> list[str]:
+    return ["publish", "--endpoint", url, "--graph", GRAPH, "--out", str(build), *extra]
+
+
+def test_a_redirect_is_an_error_and_nothing_goes_to_its_target(
+    scripted: object, tiny_build: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere, target = scripted([204])  # type: ignore[operator]
+    url, origin = scripted([302], location=elsewhere)  # type: ignore[operator]
+    monkeypatch.setenv("COOPGRAPH_PASSWORD", "s3cret")
+    assert main(_publish(url, tiny_build, "--user", "editor")) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"{url}: HTTP 302") and f"redirects to {elsewhere}; not followed" in line, line
+    assert target.seen == []  # neither the batch nor the credentials went there
+    assert [method for method, _, _ in origin.seen] == ["HEAD"]
+
+
+@pytest.mark.parametrize("second", [500, 302, 202])
+def test_success_only_when_every_batch_is_stored(
+    scripted: object, tiny_build: Path, capsys: pytest.CaptureFixture[str], second: int
+) -> None:
+    elsewhere, target = scripted([200])  # type: ignore[operator]
+    url, store = scripted([201, second, 204], location=elsewhere)  # type: ignore[operator]
+    assert main(_publish(url, tiny_build, "--batch", "40")) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert f"HTTP {second}" in line and "(batch 2 failed after 40 triples" in line and "is incomplete" in line, line
+    assert [method for method, _, _ in store.seen] == ["PUT", "POST"]
+    assert target.seen == []
+
+
+@pytest.mark.parametrize("with_user", [False, True], ids=["no-auth", "auth-HEAD-first"])
+def test_a_store_that_never_answers_times_out(
+    scripted: object, tiny_build: Path, capsys: pytest.CaptureFixture[str], with_user: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url, store = scripted(["hang"])  # type: ignore[operator]
+    monkeypatch.setenv("COOPGRAPH_PASSWORD", "x")
+    credentials = ["--user", "editor"] if with_user else []
+    assert main(_publish(url, tiny_build, "--timeout", "0.5", *credentials)) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line == f"{url}: no answer within 0.5 s (--timeout)"
+    assert [method for method, _, _ in store.seen] == (["HEAD"] if with_user else ["PUT"])  # one request, not two
+
+
+def test_the_password_from_the_environment_or_a_file(
+    basic_store: str, tiny_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    args = _publish(basic_store, tiny_build, "--user", "editor")
+    monkeypatch.setenv("COOPGRAPH_PASSWORD", "s3cret")
+    assert main(args) == 0
+    monkeypatch.delenv("COOPGRAPH_PASSWORD")
+    secret = tmp_path / "password"
+    secret.write_text("s3cret\n")
+    assert main([*args, "--password-file", str(secret)]) == 0
+    assert "visible" not in caplog.text
+    assert main([*args, "--password-file", str(tmp_path / "missing")]) == 1
+    assert main([*args, "--password", "s3cret"]) == 0  # still works, with a warning
+    assert "warning: --password is visible to every user of this machine" in caplog.text
+
+
+def test_credentials_over_plain_http_to_another_host_are_warned_about(caplog: pytest.LogCaptureFixture) -> None:
+    from coopgraph.sparql.remote import is_loopback, warn_plain_http
+
+    assert all(is_loopback(h) for h in ("localhost", "127.0.0.1", "127.8.9.1", "::1", "db.localhost"))
+    assert not any(is_loopback(h) for h in ("192.0.2.7", "example.org", "fd00::2", "127.0.0.1.example.org"))
+    assert not warn_plain_http("https://store.example.org/gsp")
+    assert not warn_plain_http("http://127.0.0.1:7878/store")
+    assert warn_plain_http("http://store.example.org/gsp")
+    assert "warning: sending credentials over plain http:// to store.example.org" in caplog.text
+    assert not warn_plain_http("http://store.example.org/other")  # once per host
+
+
+def _own_address() -> str | None:
+    """An address of this machine that is not loopback (a UDP connect sends nothing)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") else address
+
+
+@pytest.mark.skipif(_own_address() is None, reason="this machine has no non-loopback IPv4 address")
+def test_publish_warns_for_credentials_over_plain_http(
+    basic_store: str, scripted: object, tiny_build: Path, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url, _ = scripted([401, 204], host=_own_address())  # type: ignore[operator]
+    monkeypatch.setenv("COOPGRAPH_PASSWORD", "s3cret")
+    main(_publish(url, tiny_build, "--user", "editor"))
+    assert f"warning: sending credentials over plain http:// to {_own_address()}" in caplog.text
+    caplog.clear()
+    assert main(_publish(basic_store, tiny_build, "--user", "editor")) == 0
+    assert "plain http" not in caplog.text

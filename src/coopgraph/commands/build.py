@@ -21,12 +21,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="hermit or pellet (OWL, on Java), rules (SPARQL, no Java), none; "
         "default auto: hermit for small graphs when Java is there, else rules",
     )
+    parser.add_argument(
+        "--reasoner-timeout",
+        type=float,
+        default=None,
+        metavar="S",
+        help="seconds the OWL reasoner's Java may run (default 300); past it, auto falls back to the rules "
+        "and hermit or pellet stop",
+    )
     add_base_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from coopgraph.api import build
+    from coopgraph.errors import CoopgraphError
 
-    built = build(data_dir(args), args.out, base=args.base, reasoner=args.reasoner)
+    if args.reasoner_timeout is not None and not args.reasoner_timeout > 0:
+        raise CoopgraphError("--reasoner-timeout must be a positive number of seconds")
+    built = build(
+        data_dir(args), args.out, base=args.base, reasoner=args.reasoner, reasoner_timeout=args.reasoner_timeout
+    )
     inform(built.summary)
     return 0

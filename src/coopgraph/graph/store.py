@@ -1,12 +1,14 @@
 """The persistent store: the built dataset on disk, opened directly by every read command.
 
-``coopgraph build`` leaves an Oxigraph store under ``build/store`` (a symlink
-to ``build/stores/<stamp>``), so ``query``, ``serve``, ``visualise``,
+``coopgraph build`` leaves an Oxigraph store under ``build/store`` (a link
+to ``current/store``; ``build/current`` links to the build's version
+directory ``build/.v-<stamp>``), so ``query``, ``serve``, ``visualise``,
 ``export`` and ``stats`` open the graph without re-parsing anything.  A build
-writes a complete new store beside the old one and swaps the symlink with one
-atomic rename; readers that opened the old store keep reading it.  Older
-stores are removed once no process holds them: :func:`open_store` takes a
-shared lock (``stores/<stamp>.lock``) that lasts as long as the process.
+writes all its outputs, the store among them, into a new version beside the
+old one and switches ``current`` with one atomic rename (:func:`release`);
+readers that opened the old store keep reading it.  Older versions are
+removed once no process holds them: :func:`open_store` takes a shared lock
+(``.v-<stamp>.lock``) that lasts as long as the process.
 
 Named graphs: ``<GRAPH_BASE>ontology``, ``asserted``, ``inferred``; queries
 see their union as the default graph unless asked for one of them.
@@ -25,9 +27,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from coopgraph.errors import CoopgraphError
+from coopgraph.errors import CoopgraphError, display_path
+from coopgraph.files import unwritable
 from coopgraph.graph.iris import GRAPH_BASE
 from coopgraph.perf import without_gc
 
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
 
 STORE_LINK = "store"
 STORES_DIR = "stores"
+"""Where builds before versions kept their stores (``build/stores/<stamp>``): emptied by the next build."""
 
 
 def graph_node(name: str) -> ox.NamedNode:
@@ -114,65 +118,234 @@ def batches(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
         yield b"".join(batch)
 
 
-def write_store_from(source: ox.Store, out_dir: Path) -> Path:
-    """Like :func:`write_store`, copying every quad of another (in-memory) store.
+def write_store_from(source: ox.Store, out_dir: Path, files: Mapping[str, bytes] | None = None) -> Path:
+    """Like :func:`write_store`, copying every quad of another (in-memory) store; ``files`` join the release.
 
-    Graph by graph through an N-Triples file beside the new store: the loader
-    streams it, so a 5-million-triple graph costs no extra gigabytes of text in
-    memory, and no quad becomes a Python object on the way (``bulk_extend``).
+    Graph by graph through an N-Triples file inside the new version (so a
+    killed build's copy goes with its version): the loader streams it, so a
+    5-million-triple graph costs no extra gigabytes of text in memory, and no
+    quad becomes a Python object on the way (``bulk_extend``).
     """
     import pyoxigraph as ox
 
-    def load(store: ox.Store) -> None:
+    def load(store: ox.Store, version: Path) -> None:
         for graph in [ox.DefaultGraph(), *sorted(source.named_graphs(), key=str)]:
-            with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".copy-", suffix=".nt") as staged:
+            with tempfile.NamedTemporaryFile(dir=version, prefix=".copy-", suffix=".nt") as staged:
                 source.dump(staged, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
                 staged.flush()
                 if staged.tell():
                     store.bulk_load(path=staged.name, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
 
-    return _write_store(out_dir, load)
+    return release(out_dir, files or {}, load)
 
 
 def _write_store(out_dir: Path, load: Callable[[ox.Store], None]) -> Path:
+    return release(out_dir, {}, lambda store, _version: load(store))
+
+
+# --------------------------------------------------------------------------- releases
+#
+# out/.v-<stamp>/{coopgraph.ttl, coopgraph.trig, coopgraph.html, store/}   one build's outputs, whole
+# out/current -> .v-<stamp>                                                 the one link a build switches
+# out/coopgraph.ttl -> current/coopgraph.ttl, out/store -> current/store   stable names for readers
+# out/.lock                                                                 held by the build writing here
+# out/.v-<stamp>.lock                                                       shared by readers of that version
+
+CURRENT = "current"
+VERSION_PREFIX = ".v-"
+BUILD_LOCK = ".lock"
+_LOCKED: dict[Path, int] = {}
+"""Build locks this process holds, by output directory, and the thread holding each (a build's own store
+write does not wait on itself; another thread of the same process is refused like another process)."""
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path) -> Iterator[None]:
+    """Hold ``out_dir/.lock`` exclusively: a second build into the same directory stops with one clear line.
+
+    An ``flock`` goes with its process: a killed build leaves no stale lock.
+    """
+    import fcntl
+    import threading
+
+    key = out_dir.absolute()
+    if key in _LOCKED:
+        if _LOCKED[key] != threading.get_ident():
+            raise CoopgraphError(f"{display_path(out_dir)}: another build is writing here (this process)")
+        yield
+        return
+    writable(out_dir)
+    try:
+        fd = os.open(out_dir / BUILD_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise unwritable(out_dir / BUILD_LOCK, error, "the build") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        os.close(fd)
+        raise CoopgraphError(
+            f"{display_path(out_dir)}: another build is writing here{f' (process {holder})' if holder else ''}; "
+            "wait for it or use another --out"
+        ) from None
+    with contextlib.suppress(OSError):  # who holds it, for the message above: a full disk may refuse it
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+    _LOCKED[key] = threading.get_ident()
+    try:
+        yield
+    finally:
+        del _LOCKED[key]
+        os.close(fd)
+
+
+def writable(out_dir: Path) -> None:
+    """Make ``out_dir`` (and its parents) or say in one line why it cannot be."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise unwritable(out_dir, error, "the build") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise CoopgraphError(f"{display_path(out_dir)}: cannot write the build (permission denied)")
+
+
+def release(out_dir: Path, files: Mapping[str, bytes], load: Callable[[ox.Store, Path], None]) -> Path:
+    """Write one build's files and store into a fresh version and make it current with one rename.
+
+    Readers go through ``out_dir/current`` (the stable names are links into
+    it), so they see the previous set or this one, whole: under SIGKILL at any
+    moment, or a disk that fills up, the old ``current`` is untouched.  What a
+    killed or failed build left (its half-written version, copies, temporary
+    links) is removed by the next build.  Returns the new store's directory.
+    """
     import pyoxigraph as ox
 
-    stores = out_dir / STORES_DIR
-    stores.mkdir(parents=True, exist_ok=True)
-    target = stores / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-    writing = _hold(target, create=True)  # a concurrent build must not prune a store being written
-    try:
-        store = ox.Store(str(target))
-        load(store)
-        store.flush()
-        store.optimize()
-        del store
-        link = out_dir / STORE_LINK
-        temp_link = out_dir / f".{STORE_LINK}.{os.getpid()}"
-        if temp_link.is_symlink() or temp_link.exists():
-            temp_link.unlink()
-        previous = link.resolve() if link.is_symlink() else None
-        os.symlink(Path(STORES_DIR) / target.name, temp_link)
-        os.replace(temp_link, link)
-    finally:
+    with build_lock(out_dir):
+        try:
+            clean(out_dir)
+        except OSError as error:
+            raise unwritable(out_dir, error, "the build") from None
+        version = (
+            out_dir / f"{VERSION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**9}"
+        )
+        try:
+            version.mkdir()
+            writing = _hold(version, create=True)
+        except OSError as error:
+            raise unwritable(version, error, "the build") from None
+        try:
+            for name, content in files.items():
+                _write_synced(version / name, content)
+            store = ox.Store(str(version / STORE_LINK))
+            load(store, version)
+            store.flush()
+            store.optimize()
+            del store
+            _fsync_dir(version)
+            names = [*files, STORE_LINK]
+            _link_names(out_dir, names, only_missing=True)  # dangling until the switch: nothing half-visible
+            previous = (out_dir / CURRENT).resolve() if (out_dir / CURRENT).is_symlink() else None
+            _replace_link(out_dir / CURRENT, version.name)  # the one switch
+        except BaseException as error:
+            shutil.rmtree(version, ignore_errors=True)
+            _lock_file(version).unlink(missing_ok=True)
+            os.close(writing)
+            if isinstance(error, OSError):
+                raise unwritable(out_dir, error, "the build") from None
+            raise
         os.close(writing)
-    for old in stores.iterdir():  # keep the new store, the previous one, and any a reader holds
-        if old.suffix != LOCK_SUFFIX and old not in (target, previous):
-            _remove_unless_held(old)
-    return target
+        try:  # the build is out; what follows is tidying
+            _fsync_dir(out_dir)
+            _link_names(out_dir, names, only_missing=False)  # outputs of an older layout become links
+            clean(out_dir, keep={version, *([previous] if previous else [])})
+        except OSError as error:
+            raise unwritable(out_dir, error, "the build") from None
+        return version / STORE_LINK
+
+
+def _write_synced(path: Path, content: bytes) -> None:
+    with open(path, "wb") as out:
+        out.write(content)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _replace_link(link: Path, target: str) -> None:
+    temp = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    if temp.is_symlink() or temp.exists():
+        temp.unlink()
+    os.symlink(target, temp)
+    os.replace(temp, link)
+
+
+def _link_names(out_dir: Path, names: Iterable[str], *, only_missing: bool) -> None:
+    """``out_dir/NAME -> current/NAME`` for each output; an older build's file or link under that name is replaced."""
+    for name in names:
+        link = out_dir / name
+        target = f"{CURRENT}/{name}"
+        if link.is_symlink() and os.readlink(link) == target:
+            continue
+        if only_missing and (link.is_symlink() or link.exists()):
+            continue
+        if link.is_dir() and not link.is_symlink():
+            raise CoopgraphError(f"{link}: a directory is in the way of the build's output; move it away")
+        _replace_link(link, target)
+
+
+def clean(out_dir: Path, keep: Iterable[Path] = ()) -> None:
+    """Remove what earlier builds left: versions no one reads, temporary files and links, older layouts' stores.
+
+    Call with the build lock held.  Without ``keep``, the current version and
+    the one before it are all that is kept (besides any a reader holds).
+    """
+    kept = {path.resolve() for path in keep}
+    for link in (out_dir / CURRENT, out_dir / STORE_LINK):  # what readers reach now, in this layout or an older one
+        if link.is_symlink():
+            kept |= {link.resolve(), link.resolve().parent}
+    for entry in list(out_dir.iterdir()) if out_dir.is_dir() else []:
+        name = entry.name
+        if name.startswith(VERSION_PREFIX) and not name.endswith(LOCK_SUFFIX):
+            if entry.resolve() not in kept:
+                _remove_unless_held(entry)
+        elif name.startswith(VERSION_PREFIX) and name.endswith(LOCK_SUFFIX):
+            if not entry.with_name(name.removesuffix(LOCK_SUFFIX)).exists():
+                entry.unlink(missing_ok=True)  # its version is gone: a lock on nothing
+        elif name.startswith(".") and (name.endswith((".tmp", ".nt")) or name.startswith(f".{STORE_LINK}.")):
+            if entry.is_symlink() or entry.is_file():
+                entry.unlink(missing_ok=True)  # temporary links and files (older builds' `.copy-*.nt` too)
+        elif name == STORES_DIR and entry.is_dir() and not entry.is_symlink():
+            for old in entry.iterdir():  # the layout before versions: build/stores/<stamp>
+                if old.suffix != LOCK_SUFFIX and old.resolve() not in kept:
+                    _remove_unless_held(old)
+            with contextlib.suppress(OSError):
+                for lock in entry.glob(f"*{LOCK_SUFFIX}"):
+                    if not lock.with_suffix("").exists():
+                        lock.unlink()
+                entry.rmdir()  # only when empty
 
 
 LOCK_SUFFIX = ".lock"
 _HELD: dict[Path, int] = {}
-"""Lock files (shared) of the stores this process opened, by store; held until it exits."""
+"""Lock files (shared) of the versions this process opened, by store; held until it exits."""
 
 
 def _lock_file(store_dir: Path) -> Path:
+    """A version's reader lock sits beside it (``.v-X.lock``); a store inside a version is locked by its version's."""
+    if store_dir.name == STORE_LINK and store_dir.parent.name.startswith(VERSION_PREFIX):
+        store_dir = store_dir.parent
     return store_dir.with_name(store_dir.name + LOCK_SUFFIX)
 
 
 def _hold(store_dir: Path, *, create: bool = False) -> int:
-    """A shared lock on a store: while any process holds one, no build removes the store."""
+    """A shared lock on a version (or an older layout's store): while any process holds one, no build removes it."""
     import fcntl
 
     fd = os.open(_lock_file(store_dir), os.O_RDONLY | (os.O_CREAT if create else 0), 0o644)
@@ -185,7 +358,7 @@ def _remove_unless_held(store_dir: Path) -> None:
 
     try:
         fd = os.open(_lock_file(store_dir), os.O_RDONLY)
-    except FileNotFoundError:  # a store from before locks, or its lock already gone
+    except FileNotFoundError:  # a killed build's version, or a store from before locks
         shutil.rmtree(store_dir, ignore_errors=True)
         return
     try:
@@ -223,3 +396,34 @@ def as_rdflib(store: ox.Store) -> Dataset:
     from rdflib import Dataset
 
     return Dataset(store=OxigraphStore(store=store), default_union=True)
+
+
+def rdflib_graph(store: ox.Store, graph: ox.NamedNode, into: Graph | None = None) -> Graph:
+    """One named graph of a store as an rdflib ``Graph``, term by term.
+
+    Not through rdflib's N-Triples parser: it is quadratic in the length of a
+    literal (an 8 MB note took 197 s; this takes well under one).
+    """
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+    from rdflib import Graph as RdflibGraph
+
+    result = into if into is not None else RdflibGraph(bind_namespaces="none")
+    plain = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+
+    def term(node: object) -> Any:
+        if isinstance(node, ox.NamedNode):
+            return URIRef(node.value)
+        if isinstance(node, ox.BlankNode):
+            return BNode(node.value)
+        assert isinstance(node, ox.Literal)  # triples in a named graph: no quoted triples in coopgraph data
+        if node.language:
+            return Literal(node.value, lang=node.language)
+        datatype = node.datatype.value
+        return Literal(node.value, datatype=None if datatype in plain else URIRef(datatype))
+
+    result.addN(
+        (term(q.subject), term(q.predicate), term(q.object), result)
+        for q in store.quads_for_pattern(None, None, None, graph)
+    )
+    return result

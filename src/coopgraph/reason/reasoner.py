@@ -19,7 +19,9 @@ says only "inconsistent".
 
 ``auto`` (the default of ``coopgraph build``) picks HermiT when Java is there
 and the asserted graph has at most :data:`HERMIT_LIMIT` triples, the rules
-otherwise, saying so on stderr when Java is missing.
+otherwise, saying so on stderr when Java is missing.  When the Java it picked
+fails or runs past the time limit (:data:`REASONER_TIMEOUT`), ``auto`` falls
+back to the rules with a warning; ``hermit`` chosen by name stops with one line.
 
 >>> inferred = reason(read_ontology(), asserted, reasoner="rules")      # doctest: +SKIP
 """
@@ -53,6 +55,10 @@ HERMIT_LIMIT = 5_000
 2,300 triples, ≈ 30 s on 14,000 (100 synthetic agreements), ≈ 150 s on 44,000; the rules take
 0.2, 0.4 and 1.2 s (``benchmarks/bench_reason.py``)."""
 
+REASONER_TIMEOUT = 300.0
+"""Seconds the OWL reasoner's Java may run (``--reasoner-timeout``).  ``auto`` picks HermiT only up to
+:data:`HERMIT_LIMIT` triples (≈10 s): a Java still running after minutes is stuck, not slow."""
+
 JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 """A short-lived JVM starts faster with the quick compiler only: HermiT on the shipped data in half the time."""
 
@@ -72,14 +78,19 @@ def reason(
     *,
     reasoner: str = "auto",
     origins: Mapping[Any, Location] | None = None,
+    timeout: float | None = None,
+    fallback: bool | None = None,
 ) -> Graph:
     """The inferred graph: only triples that follow and are not asserted (nor in the ontology).
 
     Raises :class:`CoopgraphError` when the data contradicts the ontology,
     naming the YAML record (from ``origins``: node IRI -> where it was written)
-    and what clashes; and when the chosen reasoner cannot run.
+    and what clashes; and when the chosen reasoner cannot run.  With
+    ``fallback`` (the default for ``auto``), a Java that fails or runs past
+    ``timeout`` seconds gives the rules' inferences instead, with a warning.
     """
     origins = origins or {}
+    fallback = reasoner == "auto" if fallback is None else fallback
     chosen = choose(reasoner, len(asserted))
     axioms = compile_axioms(ontology)
     store = rules.scratch_store(ontology, asserted)
@@ -90,7 +101,12 @@ def reason(
         return rules.with_nodes(rules.to_rdflib(rules.inferred_triples(store, nodes, axioms)), dated)
     derived, dated = derive(store)
     try:
-        found = owl_inferences(_reasoner_input(ontology, asserted, derived), nodes, reasoner=chosen)
+        found = owl_inferences(_reasoner_input(ontology, asserted, derived), nodes, reasoner=chosen, timeout=timeout)
+    except ReasonerFailed as failure:
+        if not fallback:
+            raise
+        log.warning("warning: %s; reasoning with the rules instead", failure)
+        return reason(ontology, asserted, reasoner="rules", origins=origins)
     except _Inconsistent as inconsistent:
         rules.close(store, axioms)  # the rules' closure holds the culprit HermiT does not name
         _raise_contradictions(store, axioms, origins)
@@ -112,6 +128,7 @@ def reason_store(
     reasoner: str = "auto",
     origins: Mapping[Any, Location] | None = None,
     owl_input: Callable[[str], Graph] | None = None,
+    timeout: float | None = None,
 ) -> None:
     """Add the graph ``inferred`` to a store holding the graphs ``ontology`` and ``asserted``.
 
@@ -131,7 +148,10 @@ def reason_store(
     chosen = choose(reasoner, size)
     if chosen != "rules":
         read = owl_input or (lambda name: _rdflib_graph(store, graph_node(name)))
-        found = reason(read("ontology"), read("asserted"), reasoner=chosen, origins=origins)
+        found = reason(
+            read("ontology"), read("asserted"), reasoner=chosen, origins=origins, timeout=timeout,
+            fallback=reasoner == "auto",
+        )
         store.bulk_load(found.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=inferred)
         return
     axioms = compile_axioms(_rdflib_graph(store, ontology))
@@ -160,9 +180,11 @@ def dated_store(store: ox.Store) -> None:
 
 
 def _rdflib_graph(store: ox.Store, graph: ox.NamedNode) -> Graph:
-    import pyoxigraph as ox
+    from coopgraph.graph.store import (
+        rdflib_graph,  # term by term: rdflib's N-Triples parser is quadratic in a literal's length
+    )
 
-    return Graph(bind_namespaces="none").parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"", format="nt")
+    return rdflib_graph(store, graph)
 
 
 def reason_ntriples(ontology: Graph, asserted: bytes, *, origins: Mapping[Any, Location] | None = None) -> bytes:
@@ -225,6 +247,10 @@ def require_java(reasoner: str) -> None:
 # --------------------------------------------------------------------------- the OWL path
 
 
+class ReasonerFailed(CoopgraphError):
+    """The OWL reasoner could not give an answer (Java failed or ran too long): ``auto`` falls back on it."""
+
+
 class _Inconsistent(Exception):
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail)
@@ -262,7 +288,9 @@ def _reasoner_input(ontology: Graph, asserted: Graph, derived: list[Any]) -> byt
     return graph.serialize(format="nt", encoding="utf-8")
 
 
-def owl_inferences(ntriples: bytes, nodes: set[str], *, reasoner: str) -> set[tuple[URIRef, URIRef, URIRef]]:
+def owl_inferences(
+    ntriples: bytes, nodes: set[str], *, reasoner: str, timeout: float | None = None
+) -> set[tuple[URIRef, URIRef, URIRef]]:
     """Run HermiT or Pellet through owlready2 on a fresh World; every class membership and object value.
 
     owlready2 stores only the reasoner's direct types and the property values
@@ -277,14 +305,16 @@ def owl_inferences(ntriples: bytes, nodes: set[str], *, reasoner: str) -> set[tu
     world = o2.World()
     try:
         onto = world.get_ontology("urn:coopgraph:reasoning").load(fileobj=io.BytesIO(ntriples), format="ntriples")
-        with onto, _jvm_options():
-            _run(o2, world, reasoner)
+        with onto, _jvm_options(), _time_limit(timeout or REASONER_TIMEOUT):
+            _run(o2, world, reasoner, timeout or REASONER_TIMEOUT)
         return set(_read_off(o2, world, nodes))
     finally:
         world.close()
 
 
-def _run(o2: Any, world: Any, reasoner: str) -> None:
+def _run(o2: Any, world: Any, reasoner: str, timeout: float) -> None:
+    import subprocess
+
     try:
         if reasoner == "pellet":
             o2.sync_reasoner_pellet(world, infer_property_values=True, debug=0)
@@ -293,10 +323,16 @@ def _run(o2: Any, world: Any, reasoner: str) -> None:
     except o2.OwlReadyInconsistentOntologyError as error:
         raise _Inconsistent(f": {error}" if str(error).strip() else "") from None
     except o2.OwlReadyJavaError as error:
-        raise CoopgraphError(_java_failure(reasoner, str(error))) from None
-    except FileNotFoundError:  # java vanished between the check and the run
-        require_java(reasoner)
-        raise
+        raise ReasonerFailed(_java_failure(reasoner, str(error))) from None
+    except subprocess.TimeoutExpired:  # owlready2's subprocess call killed Java
+        raise ReasonerFailed(
+            f"--reasoner {reasoner}: Java did not finish within {timeout:g} s (--reasoner-timeout); "
+            "try --reasoner rules"
+        ) from None
+    except (FileNotFoundError, PermissionError) as error:  # java vanished (or is not runnable) since the check
+        raise ReasonerFailed(
+            f"--reasoner {reasoner}: cannot run Java ({error.strerror or error}); try --reasoner rules"
+        ) from None
 
 
 def _java_failure(reasoner: str, message: str) -> str:
@@ -308,7 +344,8 @@ def _java_failure(reasoner: str, message: str) -> str:
             "Use --reasoner hermit or rules, or install a newer Java"
         )
     lines = [line.strip() for line in message.splitlines() if "Exception" in line or "Error" in line]
-    first = lines[1] if len(lines) > 1 else (lines[0] if lines else message.strip().splitlines()[-1])
+    said = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    first = lines[1] if len(lines) > 1 else (lines[0] if lines else (said[-1] if said else "no message"))
     return f"--reasoner {reasoner} failed in Java: {first}; try --reasoner rules"
 
 
@@ -318,7 +355,10 @@ def _java_version() -> str:
     exe = java()
     if exe is None:
         return "no Java"
-    out = subprocess.run([exe, "-version"], capture_output=True, text=True, check=False)
+    try:
+        out = subprocess.run([exe, "-version"], capture_output=True, text=True, check=False, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown Java"
     lines = [line.strip() for line in (out.stderr or out.stdout).splitlines() if not line.startswith("Picked up")]
     return lines[0] if lines else "unknown Java"
 
@@ -335,6 +375,23 @@ def _jvm_options() -> Iterator[None]:
             del os.environ["JAVA_TOOL_OPTIONS"]
         else:
             os.environ["JAVA_TOOL_OPTIONS"] = before
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """A timeout on owlready2's Java call: it passes ``_subprocess_kargs`` to ``subprocess``, which kills Java."""
+    from owlready2 import reasoning
+
+    kargs = reasoning._subprocess_kargs
+    before = kargs.get("timeout")
+    kargs["timeout"] = seconds
+    try:
+        yield
+    finally:
+        if before is None:
+            kargs.pop("timeout", None)
+        else:
+            kargs["timeout"] = before
 
 
 def _read_off(o2: Any, world: Any, nodes: set[str]) -> Iterator[tuple[URIRef, URIRef, URIRef]]:

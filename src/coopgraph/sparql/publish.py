@@ -4,8 +4,11 @@ The first batch is a ``PUT`` (replace the graph), the rest ``POST`` (add to it),
 so graphs larger than a server takes in one request go through.  Triples that
 share a blank node travel in the same batch: a blank node means the same node
 only within one request.  Batches are sorted N-Triples (valid Turtle, which
-every store accepts), so the same build sends the same bytes.  Should a batch
-fail, the remote graph is incomplete and the error says so: publish again.
+every store accepts), so the same build sends the same bytes.  A batch counts
+as stored only when the server answers 200, 201 or 204 (what the protocol
+gives for a stored graph); anything else, a redirect included (never
+followed: :mod:`coopgraph.sparql.remote`), stops the run, and from the second
+batch on the error says the remote graph is incomplete: publish again.
 
 >>> publish(open_store(Path("build")), "http://127.0.0.1:7878/store", "https://example.org/g")   # doctest: +SKIP
 Published(triples=5321, batches=1)
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from coopgraph.errors import CoopgraphError
 from coopgraph.graph.vocab import GRAPH_BASE
+from coopgraph.sparql.remote import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -27,6 +31,8 @@ if TYPE_CHECKING:
 PARTS = ("ontology", "asserted", "inferred")
 DEFAULT_GRAPH = GRAPH_BASE + "all"
 BATCH = 50_000
+STORED = (200, 201, 204)
+"""The answers by which a Graph Store Protocol server says it stored a PUT or POST."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,7 @@ def publish(
     user: str | None = None,
     password: str | None = None,
     batch_size: int = BATCH,
-    timeout: float = 600.0,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> Published:
     """Replace ``graph`` in the store at ``endpoint`` with the chosen parts of the built dataset."""
     return send(
@@ -117,7 +123,7 @@ def send(
     user: str | None = None,
     password: str | None = None,
     batch_size: int = BATCH,
-    timeout: float = 600.0,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> Published:
     """PUT the first batch, POST the others; an empty graph is a PUT of nothing (it clears the graph)."""
     import pyoxigraph as ox
@@ -131,7 +137,7 @@ def send(
     for count, batch in enumerate(_at_least_one(batches(triples, batch_size)), start=1):
         body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
         try:
-            request(
+            answer = request(
                 "PUT" if count == 1 else "POST",
                 url,
                 data=body,
@@ -140,6 +146,11 @@ def send(
                 password=password,
                 timeout=timeout,
             )
+            if answer.status not in STORED:
+                raise CoopgraphError(
+                    f"{url.split('?', 1)[0]}: HTTP {answer.status}: the server did not say it stored the batch "
+                    f"(expected {', '.join(map(str, STORED))})"
+                )
         except CoopgraphError as error:
             if count > 1:
                 raise CoopgraphError(
