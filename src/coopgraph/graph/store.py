@@ -398,30 +398,35 @@ def as_rdflib(store: ox.Store) -> Dataset:
     return Dataset(store=OxigraphStore(store=store), default_union=True)
 
 
+def rdflib_term(node: object) -> Any:
+    """An Oxigraph term as rdflib's, built directly (no parser: rdflib's N-Triples parser is quadratic)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if isinstance(node, ox.BlankNode):
+        return BNode(node.value)
+    assert isinstance(node, ox.Literal)  # triples in a named graph: no quoted triples in coopgraph data
+    if node.language:
+        return Literal(node.value, lang=node.language)
+    datatype = node.datatype.value
+    return Literal(node.value, datatype=None if datatype in _PLAIN else URIRef(datatype))
+
+
+_PLAIN = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+
+
 def rdflib_graph(store: ox.Store, graph: ox.NamedNode, into: Graph | None = None) -> Graph:
     """One named graph of a store as an rdflib ``Graph``, term by term.
 
     Not through rdflib's N-Triples parser: it is quadratic in the length of a
     literal (an 8 MB note took 197 s; this takes well under one).
     """
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
     from rdflib import Graph as RdflibGraph
 
     result = into if into is not None else RdflibGraph(bind_namespaces="none")
-    plain = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
-
-    def term(node: object) -> Any:
-        if isinstance(node, ox.NamedNode):
-            return URIRef(node.value)
-        if isinstance(node, ox.BlankNode):
-            return BNode(node.value)
-        assert isinstance(node, ox.Literal)  # triples in a named graph: no quoted triples in coopgraph data
-        if node.language:
-            return Literal(node.value, lang=node.language)
-        datatype = node.datatype.value
-        return Literal(node.value, datatype=None if datatype in plain else URIRef(datatype))
-
+    term = rdflib_term
     result.addN(
         (term(q.subject), term(q.predicate), term(q.object), result)
         for q in store.quads_for_pattern(None, None, None, graph)

@@ -136,9 +136,9 @@ def infer_store(store: ox.Store, axioms: Axioms) -> list[ox.Triple]:
 
 def with_nodes(graph: Graph, nodes: Iterable[ox.Triple]) -> Graph:
     """An rdflib graph with the dated nodes of :func:`infer_store` added."""
-    text = "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in nodes)
-    if text:
-        graph.parse(data=text, format="nt")
+    from coopgraph.graph.store import rdflib_term
+
+    graph.addN((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object), graph) for t in nodes)
     return graph
 
 
