@@ -44,10 +44,12 @@ _EN_TITLE = re.compile(
 _EN_PAREN_TITLE = re.compile(
     r"\(\s*((?:Memorandum|Joint|Declaration|Framework|Agreement|Roadmap|Bangkok|Ministerial)[^()]{10,})\)"
 )
-_TH_STOP = re.compile(r"\s(?:ในช่วง|ณ\s|โดย|เมื่อ|ซึ่ง|เพื่อ|ภายใต้|ที่)|\n|\s?\((?=[A-Za-z][^()]{15,}\))")
+_TH_STOP = re.compile(
+    r"\s(?:ในช่วง|ณ\s|โดย|เมื่อ|ซึ่ง|เพื่อ|ภายใต้|ที่|ร่วมกับ|กับ\s|กับ(?:นาย|นาง|ศ\.|ดร\.))|\n|\s?\((?=[A-Za-z][^()]{15,}\))"
+)
 _EN_STOP = re.compile(
     r"\s\(|\)|,|\.\s|\.$|;|\n|\s(?:during|at the|at|witnessed|which|that|in the presence|on the sidelines|"
-    r"on (?:\d|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|today|yesterday|this|last|with the aim)\b"
+    r"on (?:\d|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|today|yesterday|this|last|with the aim|with)\b"
 )
 SIGN = re.compile(r"ลงนาม|signed|signing|sign\b|inked|exchanged|ink\b", re.I)
 WITNESS_AFTER = re.compile(r"สักขีพยาน|เป็นพยาน|witness|presided", re.I)
@@ -310,11 +312,14 @@ def _agreement(
         ev[(*here, "term")] = Evidence(term.start(), term.end(), 0.9)
     areas = _areas(result, index, world, begin, finish, here, parties, title_spans)
     topics: list[str] = []
+    if areas and isinstance(areas[0], str):  # a bare list of topics, no areas
+        topics, areas = list(dict.fromkeys(areas)), []  # type: ignore[arg-type]
     for area in areas:
         topics += [t for t in area["topics"] if t not in topics]
-    if not areas:  # no list of areas: the topics the title names
-        topics = [m.ident for m in _topic_mentions(index, world, text, title_spans)]
-        if topics:
+    if not areas:  # no list of areas: the topics the title names too
+        named = [m.ident for m in _topic_mentions(index, world, text, title_spans)]
+        topics = list(dict.fromkeys(named + topics))
+        if named and (*here, "topics") not in ev:
             ev[(*here, "topics")] = Evidence(title.start, title.end, 0.6, "topics named in the title")
     if topics:
         record["topics"] = topics
@@ -538,8 +543,7 @@ def _signing(
         upto = people[n + 1].start if n + 1 < len(people) else min(finish, person.end + 200)
         after = text[person.end : min(upto, person.end + 120)]
         witness = WITNESS_AFTER.search(after) or WITNESS_BEFORE.search(text[max(begin, person.start - 25) : person.start])
-        clause = text[person.start : min(finish, person.end + 250)]
-        if not witness and not SIGN.search(clause):
+        if not witness and not SIGN.search(_sentence(text, person.start, begin, finish)):
             continue
         ident = person.ident
         if ident is None and person.new is not None:
@@ -578,6 +582,18 @@ def _signing(
     return signing, sides
 
 
+def _sentence(text: str, offset: int, begin: int, finish: int) -> str:
+    """The paragraph (Thai writes no full stops) or the English sentence around an offset."""
+    start = max(text.rfind("\n", begin, offset) + 1, begin)
+    end = text.find("\n", offset, finish)
+    end = finish if end < 0 else end
+    if not THAI.search(text[start:end]):
+        start = max(text.rfind(". ", start, offset) + 2, start)
+        stop = text.find(". ", offset, end)
+        end = end if stop < 0 else stop
+    return text[start:end]
+
+
 def _new_post(result: Draft, index: Index, label: str, start: int, end: int, comment: str) -> str:
     """Propose a post the registry lacks; its organisation is reconciled from the post's wording."""
     org_text = re.sub(r"^(?:รัฐมนตรีว่าการ|รัฐมนตรีช่วยว่าการ|ปลัด|อธิบดี)", "", label)
@@ -599,7 +615,7 @@ def _side(world: World, result: Draft, post: str | None, parties: list[str]) -> 
     org = record.organization if record else next((p["organization"] for p in result.new.get("posts", []) if p["id"] == post), None)
     if org is None or org == "unknown":
         return None
-    if org in parties:
+    if not parties or org in parties:  # no parties in the title: the signatory's organisation is one
         return org
     actor = world.actors.get(org)
     country = actor.serves if actor else None
@@ -733,7 +749,11 @@ def _areas(
             pairs = list(PAIR.finditer(text, listed.end(), end))
             if pairs:
                 items = [(None, p.span(), [("th", p.span(1)), ("en", p.span(2))]) for p in pairs]
-            elif not THAI.search(text[listed.end() : end]):
+            elif THAI.search(text[listed.end() : end]):  # a Thai list without English: its topics, no areas
+                listed_topics = [m.ident for m in index.mentions(text, ["topic"], listed.end(), end)]
+                result.evidence[(*here, "topics")] = Evidence(listed.end(), end, 0.7, "topics named in the list")
+                return listed_topics  # type: ignore[return-value]
+            else:
                 pos = listed.end()
                 for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", text[listed.end() : end]):
                     start = text.index(part, pos) if part else pos

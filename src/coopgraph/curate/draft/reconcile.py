@@ -132,6 +132,11 @@ class Index:
                 for lang, texts in (record.alt_names or {}).items():
                     for text in texts:
                         self.labels.append(Label(ident, kind_here, text, lang))
+        for label in list(self.labels):  # "ข้อมูลขนาดใหญ่ (บิ๊กดาต้า)": either part names it too
+            inner = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", label.text)
+            if inner and label.kind == "topic":
+                for part in inner.groups():
+                    self.labels.append(Label(label.ident, label.kind, part.strip(), label.lang))
         self._patterns: dict[Label, re.Pattern[str]] = {}
 
     def of(self, kinds: Iterable[str]) -> list[Label]:
