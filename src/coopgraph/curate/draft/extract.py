@@ -15,6 +15,7 @@ named gets ``person: unknown``; an agreement with no date gets ``date: unknown``
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +43,7 @@ _EN_TITLE = re.compile(
     r"(?<![a-z] )Declaration|Framework Agreement|Roadmap)"
 )
 _EN_PAREN_TITLE = re.compile(
-    r"\(\s*((?:Memorandum|Joint|Declaration|Framework|Agreement|Roadmap|Bangkok|Ministerial)[^()]{10,})\)"
+    r"\(\s*((?:Memorandum|MOU|MoU|MOC|MoC|Joint|Declaration|Framework|Agreement|Roadmap|Bangkok|Ministerial)[^()]{10,})\)"
 )
 _TH_STOP = re.compile(
     r"\s(?:ในช่วง|ณ\s|โดย|เมื่อ|ซึ่ง|เพื่อ|ภายใต้|ที่|ร่วมกับ|กับ\s|กับ(?:นาย|นาง|ศ\.|ดร\.))|\n|\s?\((?=[A-Za-z][^()]{15,}\))"
@@ -53,7 +54,11 @@ _EN_STOP = re.compile(
 )
 SIGN = re.compile(r"ลงนาม|signed|signing|sign\b|inked|exchanged|ink\b", re.I)
 WITNESS_AFTER = re.compile(r"สักขีพยาน|เป็นพยาน|witness|presided", re.I)
-WITNESS_BEFORE = re.compile(r"(โดยมี|witnessed by|in the presence of|presence of|witnessed by both)\s*(H\.E\.\s*)?$", re.I)
+TITLES = (
+    r"(?:H\.E\.\s*|President\s+|Prime Minister\s+|Mr\.?\s+|Ms\.?\s+|Dr\.?\s+|Minister\s+|"
+    r"นาย|นางสาว|นาง|ดร\.|นายกรัฐมนตรี)*"
+)
+WITNESS_BEFORE = re.compile(rf"(โดยมี|witnessed by|in the presence of|presence of)\s*{TITLES}\s*$", re.I)
 ADOPT = re.compile(r"รับรอง|adopted|endorsed", re.I)
 TERM_TH = re.compile(r"(?:ระยะเวลา|อายุ)\s*(\d+)\s*ปี")
 TERM_EN = re.compile(
@@ -61,9 +66,10 @@ TERM_EN = re.compile(
     r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:\(\d+\)\s*)?-?\s*years?",
     re.I,
 )
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 TH_HONORIFIC = (
-    r"(?:นางสาว|นาย|นาง|ดร\.|ศาสตราจารย์พิเศษ|รองศาสตราจารย์|ผู้ช่วยศาสตราจารย์|ศาสตราจารย์|"
+    r"(?:นางสาว|นาย(?!กรัฐมนตรี|กฯ)|นาง(?!สาว)|ดร\.|ศาสตราจารย์พิเศษ|รองศาสตราจารย์|ผู้ช่วยศาสตราจารย์|ศาสตราจารย์|"
     r"พลตำรวจเอก|พลเอก|พล\.ต\.อ\.|พล\.อ\.|ม\.ร\.ว\.|H\.E\.)"
 )
 _TH_PERSON = re.compile(rf"({TH_HONORIFIC}\s?(?:ดร\.)?)([\u0E01-\u0E4E]+)(?:\s([\u0E01-\u0E4E]+))?")
@@ -84,10 +90,12 @@ MEETING_EN = re.compile(
 )
 AREA_LINE = re.compile(r"^\s*\(?(\d{1,2})[).]\s+(.+)$", re.M)
 PAIR = re.compile(r"([\u0E00-\u0E7F][^()\n]*?)\s*\(([A-Za-z][^()]*)\)")
-LIST_TH = re.compile(r"(?:ประกอบด้วย|ได้แก่|ครอบคลุม(?:ด้าน)?)\s*")
+LIST_TH = re.compile(r"(?:ประกอบด้วย|ได้แก่|ครอบคลุม(?:ด้าน)?|ร่วมมือ(?:กัน)?ใน(?:ด้าน)?|ความร่วมมือใน(?:ด้าน)?)\s*")
 LIST_EN = re.compile(
     r"(?:areas?|fields?|sectors?)\s+(?:such as|including|include|includes|of|covering|like)\s*:?\s*|"
-    r"(?:covers?|covering|focus(?:es|ing)? on|spans?|spanning)\s+(?:areas such as\s+|cooperation in\s+)?",
+    r"(?:covers?|covering|focus(?:es|ing)? on|spans?|spanning|include|includes|including|"
+    r"(?:work|works|working|cooperate|cooperates|collaborate|collaborates) (?:together )?(?:on|in)|aims at)\s+"
+    r"(?:areas such as\s+|cooperation in\s+)?",
     re.I,
 )
 STOP_TITLE_WORDS = {"co-operation", "cooperation", "in", "the", "of", "and", "on", "for", "field", "fields", "a", "to",
@@ -125,6 +133,7 @@ class Draft:
     links: list[Link] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     source: str = "unknown-source"
+    mentioned: list[Mention] = field(default_factory=list)  # linked names not used in a record
 
     def propose(self, registry: str, record: dict[str, Any]) -> str:
         """Add a new record (once per id) and return its id."""
@@ -209,7 +218,7 @@ def find_titles(text: str) -> list[Title]:
         end = stop.start() if stop else len(text)
         raw = " ".join(text[match.start() : end].split())
         raw = re.sub(r"\s*\((?:MoU|MOU|MoC|MOC)\)", "", raw)
-        if not re.search(r"\b(on|between|for|in the field|concerning|regarding)\b", raw[len(match.group(0)) :]) or len(raw) < 30:
+        if not re.search(r"\b(on|between|for|in the field|concerning|regarding|towards|to)\b", raw[len(match.group(0)) :]) or len(raw) < 30:
             continue
         titles.append(Title(match.start(), end, _kind(raw), en=_clean_en_title(raw), en_printed=raw, en_span=(match.start(), end)))
     return sorted(titles, key=lambda t: t.start)
@@ -237,6 +246,12 @@ def draft(release: Release, world: World) -> Draft:
         if source_line:
             finish = begin + source_line.start()
         _agreement(result, index, world, title, begin, finish, dates, source_id, len(result.agreements))
+    linked = {(link.kind, link.ident) for link in result.links}
+    for m in index.mentions(text, ["actor", "country", "person", "post", "place", "meeting"]):
+        if (m.kind, m.ident) not in linked:  # named in the release, written in full: listed for the reviewer
+            result.links.append(Link(m.kind, m.label, m.ident))
+            result.mentioned.append(m)
+            linked.add((m.kind, m.ident))
     return result
 
 
@@ -294,6 +309,8 @@ def _agreement(
         ev[(*here, "alt-titles")] = Evidence(*title.en_span, 1.0, "the English title exactly as printed")  # type: ignore[misc]
 
     parties = _parties(result, index, title, here)
+    if len(parties) < 2:
+        parties = _parties_in_sentence(result, index, title, begin, finish, here, parties, title_spans)
     signing, signed_for = _signing(result, index, world, title, begin, finish, dates, here, parties, title_spans)
     if len(parties) < 2:  # the title did not say: the sides that signed
         for side in signed_for:
@@ -355,7 +372,7 @@ def _agreement_id(record: dict[str, Any], title: Title, date: str) -> str:
 # ------------------------------------------------------------------ parties
 def _split_names(segment: str) -> list[list[str]]:
     """Ways to read 'A and B' / 'A, B and C' / 'AและB' as names (an 'and' may belong to a name)."""
-    seps = list(re.finditer(r"\s+and\s+|\s*และ\s*|\s*กับ\s*|\s*,\s*(?:and\s+)?", segment))
+    seps = list(re.finditer(r"(?i:\s+and\s+)|\s*และ\s*|\s*กับ\s*|\s*,\s*(?i:and\s+)?", segment))
     splits: list[list[str]] = []
     for count in (1, 2):
         if count == 1:
@@ -370,26 +387,34 @@ def _split_names(segment: str) -> list[list[str]]:
 
 
 def _parties(result: Draft, index: Index, title: Title, here: Path_) -> list[str]:
+    """The parties a title names ('between A and B'), from the language whose names link best."""
     text = result.release.text
+    readings: list[tuple[int, float, list[Match], int, re.Match[str]]] = []
     for span, pattern in (
         (title.th_span, r"ระหว่าง\s*(.+?)\s*(?:ว่าด้วย|เกี่ยวกับ|ด้าน|$)"),
         (title.en_span, r"\bbetween\s+(.+?)\s+(?:on|for|in the field|concerning|regarding|in)\s+|\bbetween\s+(.+)$"),
     ):
         if not span:
             continue
-        found = re.search(pattern, text[span[0] : span[1]])
+        found = re.search(pattern, text[span[0] : span[1]], re.I)
         if not found:
             continue
         segment = next(g for g in found.groups() if g)
-        offset = span[0] + found.start()
         best: tuple[float, list[Match]] = (0.0, [])
         for names in _split_names(segment):
             matches = [index.reconcile(n, ["actor", "country"]) for n in names]
             value = min((m.candidates[0].score if m.candidates else 0.0) for m in matches)
             if value > best[0] or (value == best[0] and len(matches) > len(best[1])):
                 best = (value, matches)
-        if best[0] < 50:
-            continue
+        if best[0] >= 50:
+            linked = sum(m.linked is not None for m in best[1])
+            readings.append((linked, best[0], best[1], span[0], found))
+    if not readings:
+        return []
+    _, _, matches, start, found = max(readings, key=lambda r: (r[0], r[1]))
+    offset = start + found.start()
+    best = (0.0, matches)
+    if True:
         parties: list[str] = []
         for j, match in enumerate(best[1]):
             link = match.linked
@@ -405,6 +430,43 @@ def _parties(result: Draft, index: Index, title: Title, here: Path_) -> list[str
             result.evidence[(*here, "parties", j)] = Evidence(offset, offset + len(found.group(0)), link.score / 100 if link else 0.3, match.comment())
         return parties
     return []
+
+
+def _parties_in_sentence(
+    result: Draft, index: Index, title: Title, begin: int, finish: int, here: Path_, parties: list[str],
+    title_spans: list[tuple[int, int]],
+) -> list[str]:  # fmt: skip
+    """No parties in the title: the organisations the title's sentence names ("X and Y signed an MoU ...")."""
+    text = result.release.text
+    start, end = _sentence_span(text, title.start, begin, finish)
+    mentions = [m for m in index.mentions(text, ["actor", "country"], start, end) if not _inside(m.start, title_spans)
+                and not re.match(r"['’]s\b", text[m.end : m.end + 2])]  # fmt: skip  # "Singapore's Ministry": not a party
+    found = list(parties)
+    for kinds in (("actor",), ("actor", "country")):
+        for m in mentions:
+            if m.kind in kinds and m.ident not in found:
+                found.append(m.ident)
+        if len(found) >= 2:
+            break
+    if len(found) < 2:
+        return parties
+    for j, ident in enumerate(found):
+        m = next((m for m in mentions if m.ident == ident), None)
+        if m is not None:
+            result.links.append(Link(m.kind, m.label, m.ident))
+            result.evidence[(*here, "parties", j)] = Evidence(m.start, m.end, 0.7, f"named in the signing sentence: linked 100 to {m.label!r}")
+    return found
+
+
+def _sentence_span(text: str, offset: int, begin: int, finish: int) -> tuple[int, int]:
+    start = max(text.rfind("\n", begin, offset) + 1, begin)
+    end = text.find("\n", offset, finish)
+    end = finish if end < 0 else end
+    if not THAI.search(text[start:end]):
+        start = max(text.rfind(". ", start, offset) + 2, start)
+        stop = text.find(". ", offset, end)
+        end = end if stop < 0 else stop
+    return start, end
 
 
 def _lang(text: str) -> str:
@@ -509,6 +571,17 @@ def _signing(
         date, conf, note = [d for d in dates if d.start < begin][-1], 0.6, "the release's date (no date by the agreement)"
     else:
         date = None
+    weekday = re.compile(r"\bon (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b").search(
+        text, *_sentence_span(text, title.start, begin, finish)
+    )
+    if date is not None and weekday and len(date.iso) == 10:
+        day = dt.date.fromisoformat(date.iso)
+        wanted = WEEKDAYS.index(weekday.group(1))
+        if day.weekday() != wanted:  # the dateline is the story's day; "on Monday" is the signing's
+            back = (day.weekday() - wanted) % 7
+            shifted = (day - dt.timedelta(days=back)).isoformat()
+            date = FoundDate(shifted, weekday.start(), weekday.end(), f"{weekday.group(0)} before {date.text}")
+            conf, note = 0.6, "the weekday the release names, counted back from its date"
     if date is None:
         signing["date"] = "unknown"
         ev[(*at, "date")] = Evidence(None, None, 0.0, "the release gives no date")
@@ -536,13 +609,28 @@ def _signing(
             start, end, ident, label, comment = posts[k]
             person.post = ident or _new_post(result, index, label, start, end, comment)
             person.post_comment = f"{comment} at line {result.release.line_of(start)}"
+    for person in people:  # no post written by the name: the one tenure the registry gives with a party
+        if person.post is None and person.ident in world.people:
+            fitting = {t.post for t in world.people[person.ident].tenures
+                       if t.post in world.posts and _side(world, result, t.post, parties) in parties}  # fmt: skip
+            if len(fitting) == 1:
+                person.post = fitting.pop()
+                person.post_comment = "not written by the name: the person's one tenure in people.yaml with a party"
     signatories: list[dict[str, Any]] = []
     witnesses: list[dict[str, Any]] = []
     sides: list[str] = []
+    previous_witness = False
     for n, person in enumerate(people):
-        upto = people[n + 1].start if n + 1 < len(people) else min(finish, person.end + 200)
-        after = text[person.end : min(upto, person.end + 120)]
-        witness = WITNESS_AFTER.search(after) or WITNESS_BEFORE.search(text[max(begin, person.start - 25) : person.start])
+        after = text[person.end : min(finish, person.end + 160)]
+        first_witness, first_sign = WITNESS_AFTER.search(after), SIGN.search(after)
+        witness = (first_witness and (not first_sign or first_witness.start() < first_sign.start())) or WITNESS_BEFORE.search(
+            text[max(begin, person.start - 40) : person.start]
+        )
+        if not witness and n and previous_witness and re.fullmatch(
+            rf"[\s,]*(?:and|และ)?\s*(?:{TITLES})?\s*", text[people[n - 1].end : person.start]
+        ):  # "witnessed by A and B": B too
+            witness = True
+        previous_witness = bool(witness)
         if not witness and not SIGN.search(_sentence(text, person.start, begin, finish)):
             continue
         ident = person.ident
@@ -584,13 +672,7 @@ def _signing(
 
 def _sentence(text: str, offset: int, begin: int, finish: int) -> str:
     """The paragraph (Thai writes no full stops) or the English sentence around an offset."""
-    start = max(text.rfind("\n", begin, offset) + 1, begin)
-    end = text.find("\n", offset, finish)
-    end = finish if end < 0 else end
-    if not THAI.search(text[start:end]):
-        start = max(text.rfind(". ", start, offset) + 2, start)
-        stop = text.find(". ", offset, end)
-        end = end if stop < 0 else stop
+    start, end = _sentence_span(text, offset, begin, finish)
     return text[start:end]
 
 
@@ -753,13 +835,19 @@ def _areas(
                 listed_topics = [m.ident for m in index.mentions(text, ["topic"], listed.end(), end)]
                 result.evidence[(*here, "topics")] = Evidence(listed.end(), end, 0.7, "topics named in the list")
                 return listed_topics  # type: ignore[return-value]
-            else:
+            else:  # an English list: the topics its items name (a label inside, or the item reconciled)
+                found: list[str] = []
                 pos = listed.end()
-                for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", text[listed.end() : end]):
+                for part in re.split(r",\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+as well as\s+", text[listed.end() : end]):
                     start = text.index(part, pos) if part else pos
                     pos = start + len(part)
-                    if part.strip() and len(part) < 80:
-                        items.append((None, (start, pos), [("en", (start, pos))]))
+                    inside = [m.ident for m in index.mentions(text, ["topic"], start, pos)]
+                    if not inside and part.strip():
+                        rec = index.reconcile(re.sub(r"^(?:the|a|an)\s+", "", part.strip()), ["topic"])
+                        inside = [rec.linked.ident] if rec.linked else []
+                    found += inside
+                result.evidence[(*here, "topics")] = Evidence(listed.end(), end, 0.7, "topics named in the list")
+                return found  # type: ignore[return-value]
     actor_mask = index.mentions(text, ["actor", "country"], begin, finish)
     for k, (num, span, names) in enumerate(items):
         name = {lang: _strip_area_name(text[s:e]) for lang, (s, e) in names}

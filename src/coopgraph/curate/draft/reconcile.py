@@ -164,12 +164,32 @@ class Index:
                 continue
             for match in self._pattern(label).finditer(text, start, end):
                 hits.append(Mention(label.ident, label.kind, match.start(), match.end(), label.text))
-        hits.sort(key=lambda m: (-(m.end - m.start), m.start))
+        hits.sort(key=lambda m: (-(m.end - m.start), m.start, m.ident))
+        by_span: dict[tuple[int, int], set[str]] = {}
+        for hit in hits:
+            by_span.setdefault((hit.start, hit.end), set()).add(hit.ident)
         chosen: list[Mention] = []
         for hit in hits:
+            rivals = by_span[(hit.start, hit.end)]
+            if len(rivals) > 1 and self._country_near(text, hit, rivals) != hit.ident:
+                continue  # one label, several records: only the country written beside it decides
             if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
                 chosen.append(hit)
         return sorted(chosen, key=lambda m: m.start)
+
+    def _country_near(self, text: str, hit: Mention, rivals: set[str]) -> str | None:
+        """The one rival whose country is named within 40 characters of the hit, else None."""
+        window = text[max(0, hit.start - 40) : hit.end + 40]
+        named = {m.ident for m in self.mentions(window, ["country"])} if rivals else set()
+        fitting = [r for r in rivals if self._country_of(r) in named]
+        return fitting[0] if len(fitting) == 1 else None
+
+    def _country_of(self, ident: str) -> str | None:
+        world = self.world
+        if ident in world.posts:
+            ident = world.posts[ident].organization
+        actor = world.actors.get(ident)
+        return actor.serves if actor else None
 
     def reconcile(self, name: str, kinds: Iterable[str]) -> Match:
         """Score ``name`` against every label of the kinds; best candidate per record, best first."""
