@@ -400,34 +400,46 @@ def _parties(result: Draft, index: Index, title: Title, here: Path_) -> list[str
         if not found:
             continue
         segment = next(g for g in found.groups() if g)
-        best: tuple[float, list[Match]] = (0.0, [])
-        for names in _split_names(segment):
-            matches = [index.reconcile(n, ["actor", "country"]) for n in names]
-            value = min((m.candidates[0].score if m.candidates else 0.0) for m in matches)
-            if value > best[0] or (value == best[0] and len(matches) > len(best[1])):
-                best = (value, matches)
-        if best[0] >= 50:
-            linked = sum(m.linked is not None for m in best[1])
-            readings.append((linked, best[0], best[1], span[0], found))
+        matches = _best_split(index, segment)
+        value = min((m.candidates[0].score if m.candidates else 0.0) for m in matches) if matches else 0.0
+        if value >= 50:
+            linked = sum(m.linked is not None for m in matches)
+            readings.append((linked, value, matches, span[0], found))
     if not readings:
         return []
     _, _, matches, start, found = max(readings, key=lambda r: (r[0], r[1]))
-    offset = start + found.start()
-    best = (0.0, matches)
+    return _link_parties(result, matches, start + found.start(), start + found.end(), here)
+
+
+def _best_split(index: Index, segment: str) -> list[Match]:
+    """The reading of 'A and B' whose weakest name fits a record best."""
+    best: tuple[float, list[Match]] = (0.0, [])
+    for names in _split_names(segment):
+        matches = [index.reconcile(n, ["actor", "country"]) for n in names]
+        value = min((m.candidates[0].score if m.candidates else 0.0) for m in matches)
+        if value > best[0] or (value == best[0] and len(matches) > len(best[1])):
+            best = (value, matches)
+    return best[1]
+
+
+def _link_parties(result: Draft, matches: list[Match], offset: int, end: int, here: Path_) -> list[str]:
+    """Linked parties, and a proposed actor (marked NEW) for each name that links to nothing."""
+    found_len = end - offset
     if True:
         parties: list[str] = []
-        for j, match in enumerate(best[1]):
+        for j, match in enumerate(matches):
             link = match.linked
             if link is None:
-                ident = new_id(match.name, f"new-party-{j + 1}")
-                result.propose("actors", {"id": ident, "kind": "ministry", "name": {_lang(match.name): match.name}, "sources": [result.source]})
-                result.evidence[("new", "actors", ident)] = Evidence(offset, offset + len(found.group(0)), 0.3, match.comment() + "; check its kind and add 'serves'")
+                name = re.sub(r"^(?:the|The)\s+", "", match.name.strip())
+                ident = new_id(name, f"new-party-{j + 1}")
+                result.propose("actors", {"id": ident, "kind": "ministry", "name": {_lang(name): name}, "sources": [result.source]})
+                result.evidence[("new", "actors", ident)] = Evidence(offset, offset + found_len, 0.3, match.comment() + "; check its kind and add 'serves'")
                 result.links.append(Link("actor", match.name, None, ident))
                 parties.append(ident)
             else:
                 result.links.append(Link("actor", match.name, link.ident))
                 parties.append(link.ident)
-            result.evidence[(*here, "parties", j)] = Evidence(offset, offset + len(found.group(0)), link.score / 100 if link else 0.3, match.comment())
+            result.evidence[(*here, "parties", j)] = Evidence(offset, offset + found_len, link.score / 100 if link else 0.3, match.comment())
         return parties
     return []
 
@@ -449,6 +461,15 @@ def _parties_in_sentence(
         if len(found) >= 2:
             break
     if len(found) < 2:
+        prefix = text[start : title.start]
+        cut = max(prefix.rfind(" - "), prefix.rfind(" – "), prefix.rfind(" — "))  # after a dateline "BANGKOK, 3 May -"
+        head = start + cut + 3 if cut >= 0 else start
+        subject = re.match(r"\s*(?:The\s+|the\s+)?(.+?)\s+(?:(?:on|this|last)\s+\w+\s+)?(?:have\s+|has\s+)?"
+                           r"(?:signed|inked|exchanged)\b", text[head : title.start])
+        if subject:  # "The A and the B (on Friday) signed ...": read the names as a title's 'between' part
+            matches = _best_split(index, subject.group(1))
+            if len(matches) >= 2 and sum(m.linked is not None for m in matches) >= 1 and all(m.candidates for m in matches):
+                return _link_parties(result, matches, head + subject.start(1), head + subject.end(1), here)
         return parties
     for j, ident in enumerate(found):
         m = next((m for m in mentions if m.ident == ident), None)

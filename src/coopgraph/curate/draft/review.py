@@ -188,10 +188,13 @@ def check_review(review: Path, data_dir: Path) -> checker.World:
                 continue
             getattr(world, tables[type(record)])[ident] = record
             world.origins[ident] = where
+            world.sites[ident] = (doc, rpath)
             validated.append((record, rpath))
     for record, rpath in validated:
         for ref_path, ident, kinds, what in checker._references(record):  # noqa: SLF001
             checker._check_reference(world, doc, (*rpath, *ref_path), ident, kinds, what, problems)  # noqa: SLF001
+    if not problems:  # across records ('a ministry needs serves', signing for a non-party): the review's own
+        problems += [p for p in checker._check_structure(world) if p.location.path == doc.path]  # noqa: SLF001
     if problems:
         raise CoopgraphError(problems)
     return world
