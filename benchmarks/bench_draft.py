@@ -101,7 +101,9 @@ def cases() -> list[tuple[str, Path, dict[str, Any]]]:
     return found
 
 
-def _pair(drafted: list[dict[str, Any]], expected: list[dict[str, Any]]) -> list[tuple[dict[str, Any] | None, dict[str, Any]]]:
+def _pair(
+    drafted: list[dict[str, Any]], expected: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any] | None, dict[str, Any]]]:
     pairs: list[tuple[dict[str, Any] | None, dict[str, Any]]] = []
     left = list(drafted)
     for want in expected:
@@ -140,7 +142,7 @@ def score_case(name: str, path: Path, expected: dict[str, Any], world: Any) -> R
         f["dates"].single(None if date in (None, "unknown") else date, want.get("date"))
         f["places"].single(signing.get("place"), want.get("place"))
         for lang, title in (want.get("title") or {}).items():
-            printed = [got.get("title", {}).get(lang)] + (got.get("alt-titles", {}) or {}).get(lang, [])
+            printed = [got.get("title", {}).get(lang), *(got.get("alt-titles", {}) or {}).get(lang, [])]
             hit = any(t and _fold(t) == _fold(title) for t in printed)
             f["titles"].single(title if hit else printed[0], title)
         f["areas"].add(got.get("topics", []), want.get("topics", []))

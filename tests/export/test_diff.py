@@ -49,8 +49,12 @@ def test_diff_json_reports_every_section(before_after: tuple[Path, Path], capsys
     assert dates and dates[0]["removed"] == ["2025"] and dates[0]["added"] == ["2025-03-04"]
     assert report["triples"]["asserted"]["added"] and report["triples"]["ontology"] == {"added": [], "removed": []}
     assert [(s["before"], s["after"]) for s in report["statuses"]] == [([], ["Signed 2025-03-04"])]
-    assert ("signing dated to the year", "MOU between the Bloc and Beta", "2025") in map(tuple, report["curation-gaps"]["closed"])
-    assert any(gap[0] == "person without a Thai name" and gap[1] == "Cy Gamma" for gap in report["curation-gaps"]["new"])
+    assert ("signing dated to the year", "MOU between the Bloc and Beta", "2025") in map(
+        tuple, report["curation-gaps"]["closed"]
+    )
+    assert any(
+        gap[0] == "person without a Thai name" and gap[1] == "Cy Gamma" for gap in report["curation-gaps"]["new"]
+    )
 
 
 def test_diff_sees_cooperation_lost_and_gained(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,7 +83,9 @@ def test_diff_text_and_no_change(before_after: tuple[Path, Path], capsys: pytest
     assert code == 0 and "No change to the graph." in out
 
 
-def test_diff_since_a_git_revision(before_after: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_since_a_git_revision(
+    before_after: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old, new = before_after
     repo = tmp_path / "repo"
     shutil.copytree(old, repo / "data")

@@ -1,4 +1,4 @@
-"""``coopgraph draft``: a press release -> a review file of proposed records; ``--merge`` moves a reviewed one into data/."""
+"""``coopgraph draft``: a press release -> a review file of proposed records; ``--merge`` a reviewed one into data/."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("release", nargs="?", type=Path, help="the press release: plain text or a saved HTML page")
     parser.add_argument("--lang", choices=("th", "en"), default=None, help="the release's language (default: guessed)")
     parser.add_argument("-o", "--output", type=Path, default=None, help="review file to write (default: stdout)")
-    parser.add_argument("--merge", type=Path, default=None, metavar="REVIEW", help="move a reviewed file's records into the data")
+    parser.add_argument(
+        "--merge", type=Path, default=None, metavar="REVIEW", help="move a reviewed file's records into the data"
+    )
     add_data_option(parser)
 
 

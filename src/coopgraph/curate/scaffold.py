@@ -43,12 +43,9 @@ def _kind_of(word: str) -> str:
 
 def _resolve(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     """The non-null branch of an optional field, with a $ref followed."""
-    if "anyOf" in schema:
+    if "anyOf" in schema:  # optional: the non-null branch; 'a date or unknown': both
         branches = [b for b in schema["anyOf"] if b.get("type") != "null"]
-        if len(branches) == 1:
-            schema = {**schema, **branches[0]}
-        else:  # 'a date or unknown'
-            schema = {**schema, "alternatives": branches}
+        schema = {**schema, **branches[0]} if len(branches) == 1 else {**schema, "alternatives": branches}
     if "$ref" in schema:
         schema = {**defs[schema["$ref"].rsplit("/", 1)[-1]], **{k: v for k, v in schema.items() if k != "$ref"}}
     return schema
@@ -68,7 +65,10 @@ def _describe(schema: dict[str, Any], defs: dict[str, Any], required: bool) -> s
 def _shape(schema: dict[str, Any], defs: dict[str, Any]) -> str:
     schema = _resolve(schema, defs)
     if "alternatives" in schema:
-        shapes = [_shape(b, defs) or ("'" + str(b.get("const")) + "'" if "const" in b else "text") for b in schema["alternatives"]]
+        shapes = [
+            _shape(b, defs) or ("'" + str(b.get("const")) + "'" if "const" in b else "text")
+            for b in schema["alternatives"]
+        ]
         return " or ".join(shapes)
     if "enum" in schema:
         return "one of: " + " | ".join(map(str, schema["enum"]))
@@ -77,8 +77,11 @@ def _shape(schema: dict[str, Any], defs: dict[str, Any]) -> str:
     kind = schema.get("type")
     if kind == "array":
         items = _resolve(schema.get("items", {}), defs)
-        inner = "ids" if items.get("pattern", "").startswith("^[a-z0-9]") else (
-            f"{items['title']} records" if "properties" in items else _shape(items, defs) or "values")
+        inner = (
+            "ids"
+            if items.get("pattern", "").startswith("^[a-z0-9]")
+            else (f"{items['title']} records" if "properties" in items else _shape(items, defs) or "values")
+        )
         least = f", at least {schema['minItems']}" if schema.get("minItems") else ""
         return f"a list of {inner}{least}"
     if kind == "object" and "properties" in schema:
@@ -131,7 +134,9 @@ def _example(schema: dict[str, Any], defs: dict[str, Any]) -> str:
     return "..."
 
 
-def fields(schema: dict[str, Any], defs: dict[str, Any], ident: str, source: str, indent: int, depth: int = 0) -> list[str]:
+def fields(
+    schema: dict[str, Any], defs: dict[str, Any], ident: str, source: str, indent: int, depth: int = 0
+) -> list[str]:
     """Lines for every field of a record schema: required ones filled in, optional ones commented out."""
     lines: list[str] = []
     required = set(schema.get("required", []))
@@ -183,7 +188,7 @@ def scaffold_text(kind: str, ident: str, source: str, today: dt.date) -> str:
     record = schema if kind == "agreement" else _resolve(schema["items"], defs)
     doc = (record.get("description") or "").strip()
     head = [f"# {kind} {ident}: scaffolded by `coopgraph new` on {today.isoformat()}. {doc}".rstrip(),
-            f"# Replace every {PLACEHOLDER}, uncomment the optional fields a source gives, then run `coopgraph check`."]  # fmt: skip
+            f"# Replace every {PLACEHOLDER}, uncomment the optional fields a source gives, then check."]  # fmt: skip
     if kind == "agreement":
         body = fields(record, defs, ident, source, 0)
         return "\n".join(["# yaml-language-server: $schema=../../schema/agreement.schema.json", *head, *body]) + "\n"

@@ -32,7 +32,9 @@ TEXT_TRIPLES = 20  # triples shown per graph and direction in the text report (j
 
 def compare_builds(old: Statements, new: Statements, old_store: ox.Store, new_store: ox.Store) -> dict[str, Any]:
     """The whole report, deterministic (everything sorted)."""
-    report: dict[str, Any] = {"records": changelog.compare(old.get("asserted", []), new.get("asserted", []), new["ontology"])}
+    report: dict[str, Any] = {
+        "records": changelog.compare(old.get("asserted", []), new.get("asserted", []), new["ontology"])
+    }
     report["triples"] = {
         name: {
             "added": sorted(line.decode("utf-8") for line in set(new.get(name, [])) - set(old.get(name, []))),
@@ -55,13 +57,11 @@ def compare_builds(old: Statements, new: Statements, old_store: ox.Store, new_st
 
 
 def _rows(store: ox.Store, query: str) -> list[list[str]]:
-    import pyoxigraph as ox
-
     rows = []
     for solution in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
         row = []
         for term in solution:
-            row.append("" if term is None else term.value if not isinstance(term, ox.Literal) else term.value)
+            row.append("" if term is None else term.value)
         rows.append(row)
     return rows
 
@@ -70,7 +70,8 @@ def _links(store: ox.Store) -> set[tuple[str, str]]:
     """Country pairs (by label, each pair once) that the reasoner says cooperate."""
     query = f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
     SELECT DISTINCT ?a ?b ?la ?lb WHERE {{ ?a <{COOP.cooperatesWith}> ?b .
-      OPTIONAL {{ ?a rdfs:label ?la FILTER(LANG(?la) = "en") }} OPTIONAL {{ ?b rdfs:label ?lb FILTER(LANG(?lb) = "en") }} }}"""
+      OPTIONAL {{ ?a rdfs:label ?la FILTER(LANG(?la) = "en") }}
+      OPTIONAL {{ ?b rdfs:label ?lb FILTER(LANG(?lb) = "en") }} }}"""
     found = set()
     for a, b, la, lb in _rows(store, query):
         pair = sorted([(la or a.rsplit("/", 1)[-1]), (lb or b.rsplit("/", 1)[-1])])
@@ -99,7 +100,9 @@ def _gaps(store: ox.Store) -> set[tuple[str, str, str]]:
 
     text = (queries_dir() / "curation-gaps.rq").read_text(encoding="utf-8")
     body = "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
-    body = body.replace("SELECT DISTINCT ?gap ?item ?itemLabel ?detail ?lang", "SELECT DISTINCT ?gap ?itemLabel ?detail")
+    body = body.replace(
+        "SELECT DISTINCT ?gap ?item ?itemLabel ?detail ?lang", "SELECT DISTINCT ?gap ?itemLabel ?detail"
+    )
     body = body.replace("WHERE {", 'WHERE {\n  BIND("en" AS ?lang)', 1)
     return {(gap, label, detail) for gap, label, detail in _rows(store, body)}
 
@@ -135,7 +138,10 @@ def as_text(report: Mapping[str, Any], *, since: str) -> str:
         for entry in groups["changed"]:
             any_record = True
             if "fields" not in entry:  # a Wikidata link swapped
-                out.append(f"  changed  {title.lower()}: {entry['label']} -> {', '.join(entry['wikidata'])} (was {', '.join(entry['was'])})")
+                out.append(
+                    f"  changed  {title.lower()}: {entry['label']} -> {', '.join(entry['wikidata'])}"
+                    f" (was {', '.join(entry['was'])})"
+                )
                 continue
             out.append(f"  changed  {title.lower()}: {entry['label']} <{entry['iri']}>")
             for field in entry["fields"]:
@@ -146,7 +152,7 @@ def as_text(report: Mapping[str, Any], *, since: str) -> str:
     if not any_record:
         out.append("  (none)")
     out += ["", "Triples per graph"]
-    short = changelog._Shortener()  # noqa: SLF001 - the changelog's prefixes
+    short = changelog._Shortener()
     for name, groups in report["triples"].items():
         out.append(f"  {name}: +{len(groups['added'])} -{len(groups['removed'])}")
         for sign, what in (("+", "added"), ("-", "removed")):
@@ -168,7 +174,10 @@ def as_text(report: Mapping[str, Any], *, since: str) -> str:
         out.append("  (no change)")
     out += ["", "Curation gaps"]
     for what, sign in (("new", "+"), ("closed", "-")):
-        out += [f"  {sign} {gap}: {label}" + (f" ({detail})" if detail else "") for gap, label, detail in report["curation-gaps"][what]]
+        out += [
+            f"  {sign} {gap}: {label}" + (f" ({detail})" if detail else "")
+            for gap, label, detail in report["curation-gaps"][what]
+        ]
     if not any(report["curation-gaps"].values()):
         out.append("  (no change)")
     return "\n".join(out) + "\n"

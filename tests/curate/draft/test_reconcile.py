@@ -39,7 +39,9 @@ def test_a_label_two_records_share_is_not_linked(index: Index) -> None:
 
 
 def test_a_stranger_is_proposed_new_with_its_candidates(index: Index) -> None:
-    match = index.reconcile("Ministry of Digital Development, Communications and Mass Media of the Russian Federation", ["actor"])
+    match = index.reconcile(
+        "Ministry of Digital Development, Communications and Mass Media of the Russian Federation", ["actor"]
+    )
     assert match.linked is None and match.comment().startswith("NEW: matched no record")
 
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 import yaml
-
 from benchmarks.bench_draft import RELEASES, TARGETS, cases, run, summary
+
 from coopgraph.curate.checker import curate
 from tests.conftest import SHIPPED
 

@@ -53,7 +53,11 @@ def test_seed_second_mou_signatory_witness_and_areas(seed_draft) -> None:
     record = next(a for a in drafted.agreements if a["parties"] == ["mdes", "kominfo"])
     signing = record["signings"][0]
     assert signing["signatories"] == [
-        {"person": "wisit-wisitsora-at", "post": "th-permanent-secretary-of-digital-economy-and-society", "for": "mdes"},
+        {
+            "person": "wisit-wisitsora-at",
+            "post": "th-permanent-secretary-of-digital-economy-and-society",
+            "for": "mdes",
+        },
         {"person": "unknown", "for": "kominfo"},
     ]
     assert signing["witnesses"] == [{"person": "prasert-jantararuangtong"}]

@@ -77,7 +77,7 @@ def test_newmm_segments_thai_with_the_network_cut_off() -> None:
         "print('|'.join(thai_words('ปลัดกระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคมได้ลงนาม')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "HOME": "/nonexistent"})  # fmt: skip
+                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "HOME": "/tmp"})  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().split("|")[-1] == "ลงนาม" and "ปลัด" in done.stdout
     assert thai_words("ได้ลงนาม") == ("ได้", "ลงนาม")

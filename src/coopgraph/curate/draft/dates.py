@@ -23,16 +23,29 @@ THAI_MONTHS = {
 EN_MONTHS = {
     name: number
     for number, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-         ("november", "nov"), ("december", "dec")],
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
         start=1,
     )
     for name in names
 }
 _TH_MONTH = "|".join(sorted(map(re.escape, THAI_MONTHS), key=len, reverse=True))
 _EN_MONTH = "|".join(sorted(EN_MONTHS, key=len, reverse=True))
-_THAI_DATE = re.compile(rf"(?P<d>\d{{1,2}})\s*(?P<m>{_TH_MONTH})\s*(?:พ\.ศ\.\s*|ค\.ศ\.\s*(?P<ce>))?(?P<y>\d{{4}}|\d{{2}})?(?!\d)")
+_THAI_DATE = re.compile(
+    rf"(?P<d>\d{{1,2}})\s*(?P<m>{_TH_MONTH})\s*(?:พ\.ศ\.\s*|ค\.ศ\.\s*(?P<ce>))?(?P<y>\d{{4}}|\d{{2}})?(?!\d)"
+)
 _EN_DMY = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_EN_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.I)
 _EN_MDY = re.compile(rf"\b(?P<m>{_EN_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I)
 _EN_MY = re.compile(rf"\b(?P<m>{_EN_MONTH})\s+(?P<y>\d{{4}})\b", re.I)

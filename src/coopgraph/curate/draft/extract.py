@@ -66,8 +66,11 @@ TERM_EN = re.compile(
     r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:\(\d+\)\s*)?-?\s*years?",
     re.I,
 )
+TITLE_GAP = r"[\s,]*(?:H\.E\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)?\s*"  # between a post and the name after it
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+NUMBERS = {
+    w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])
+}
 TH_HONORIFIC = (
     r"(?:นางสาว|นาย(?!กรัฐมนตรี|กฯ)|นาง(?!สาว)|ดร\.|ศาสตราจารย์พิเศษ|รองศาสตราจารย์|ผู้ช่วยศาสตราจารย์|ศาสตราจารย์|"
     r"พลตำรวจเอก|พลเอก|พล\.ต\.อ\.|พล\.อ\.|ม\.ร\.ว\.|H\.E\.)"
@@ -77,7 +80,9 @@ _EN_PERSON = re.compile(
     r"(?:(?:H\.E\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|Minister|Secretary|Ambassador|Deputy Minister)\s+)"
     r"((?:[A-Z][\w'’\-]+\s){0,3}[A-Z][\w'’\-]+)"
 )
-_TH_POST = re.compile(r"(รัฐมนตรีว่าการกระทรวง|รัฐมนตรีช่วยว่าการกระทรวง|ปลัดกระทรวง|อธิบดีกรม|เลขาธิการ|ผู้อำนวยการ)[\u0E01-\u0E4E]+")
+_TH_POST = re.compile(
+    r"(รัฐมนตรีว่าการกระทรวง|รัฐมนตรีช่วยว่าการกระทรวง|ปลัดกระทรวง|อธิบดีกรม|เลขาธิการ|ผู้อำนวยการ)[\u0E01-\u0E4E]+"
+)
 _EN_POST = re.compile(
     r"(?:Deputy |Vice |Permanent |Prime )?(?:Minister|Secretary|Director[- ]General|Secretary[- ]General|Chairman|CEO)"
     r"(?: (?:of|for) (?:the )?(?:[A-Z][\w'’\-]*|and|of|the|,)(?:,? (?:and )?[A-Z][\w'’\-]*| of| the| and)*)?"
@@ -99,7 +104,8 @@ LIST_EN = re.compile(
     re.I,
 )
 STOP_TITLE_WORDS = {"co-operation", "cooperation", "in", "the", "of", "and", "on", "for", "field", "fields", "a", "to",
-                    "between", "co", "operation", "collaboration", "regarding", "concerning", "memorandum", "understanding"}  # fmt: skip
+                    "between", "co", "operation", "collaboration", "regarding", "concerning", "memorandum",
+                    "understanding"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -218,9 +224,16 @@ def find_titles(text: str) -> list[Title]:
         end = stop.start() if stop else len(text)
         raw = " ".join(text[match.start() : end].split())
         raw = re.sub(r"\s*\((?:MoU|MOU|MoC|MOC)\)", "", raw)
-        if not re.search(r"\b(on|between|for|in the field|concerning|regarding|towards|to)\b", raw[len(match.group(0)) :]) or len(raw) < 30:
+        if (
+            not re.search(
+                r"\b(on|between|for|in the field|concerning|regarding|towards|to)\b", raw[len(match.group(0)) :]
+            )
+            or len(raw) < 30
+        ):
             continue
-        titles.append(Title(match.start(), end, _kind(raw), en=_clean_en_title(raw), en_printed=raw, en_span=(match.start(), end)))
+        titles.append(
+            Title(match.start(), end, _kind(raw), en=_clean_en_title(raw), en_printed=raw, en_span=(match.start(), end))
+        )
     return sorted(titles, key=lambda t: t.start)
 
 
@@ -269,7 +282,9 @@ def _source(result: Draft, world: World, text: str, dates: list[FoundDate]) -> s
     for ident, source in world.sources.items():
         if source.url.rstrip("/") == url.rstrip("/"):
             result.links.append(Link("source", url, ident))
-            result.evidence[("sources",)] = Evidence(found.start(), found.end(), 1.0, f"linked by address to source {ident}")
+            result.evidence[("sources",)] = Evidence(
+                found.start(), found.end(), 1.0, f"linked by address to source {ident}"
+            )
             return ident
     host = re.sub(r"^www\.", "", url.split("/")[2]).split(".")[0]
     tail = [p for p in re.split(r"[/?=&]", url.split("/", 3)[3] if url.count("/") >= 3 else "") if p]
@@ -283,7 +298,9 @@ def _source(result: Draft, world: World, text: str, dates: list[FoundDate]) -> s
     record["language"] = "th" if result.release.lang == "th" else "en"
     result.propose("sources", record)
     result.links.append(Link("source", url, None, ident))
-    result.evidence[("new", "sources", ident)] = Evidence(found.start(), found.end(), 0.9, "NEW source: no source has this address")
+    result.evidence[("new", "sources", ident)] = Evidence(
+        found.start(), found.end(), 0.9, "NEW source: no source has this address"
+    )
     return ident
 
 
@@ -300,13 +317,13 @@ def _agreement(
     record["title"] = {}
     if title.en:
         record["title"]["en"] = title.en
-        ev[(*here, "title", "en")] = Evidence(*title.en_span, 0.9)  # type: ignore[misc]
+        ev[(*here, "title", "en")] = _at(title.en_span, 0.9)
     if title.th:
         record["title"]["th"] = title.th
-        ev[(*here, "title", "th")] = Evidence(*title.th_span, 0.9)  # type: ignore[misc]
+        ev[(*here, "title", "th")] = _at(title.th_span, 0.9)
     if title.en_printed and title.en and title.en_printed != title.en:
         record["alt-titles"] = {"en": [title.en_printed]}
-        ev[(*here, "alt-titles")] = Evidence(*title.en_span, 1.0, "the English title exactly as printed")  # type: ignore[misc]
+        ev[(*here, "alt-titles")] = _at(title.en_span, 1.0, "the English title exactly as printed")
 
     parties = _parties(result, index, title, here)
     if len(parties) < 2:
@@ -330,7 +347,7 @@ def _agreement(
     areas = _areas(result, index, world, begin, finish, here, parties, title_spans)
     topics: list[str] = []
     if areas and isinstance(areas[0], str):  # a bare list of topics, no areas
-        topics, areas = list(dict.fromkeys(areas)), []  # type: ignore[arg-type]
+        topics, areas = list(dict.fromkeys(areas)), []
     for area in areas:
         topics += [t for t in area["topics"] if t not in topics]
     if not areas:  # no list of areas: the topics the title names too
@@ -352,8 +369,14 @@ def _agreement(
     record["signings"] = [signing]
     record["sources"] = [source_id]
     record["id"] = _agreement_id(record, title, date)
-    ev[(*here, "id")] = Evidence(None, None, 0.5, "made from parties, title and year: rename freely (file name follows)")
+    ev[(*here, "id")] = Evidence(
+        None, None, 0.5, "made from parties, title and year: rename freely (file name follows)"
+    )
     result.agreements.append(record)
+
+
+def _at(span: tuple[int, int] | None, confidence: float, note: str = "") -> Evidence:
+    return Evidence(span[0] if span else None, span[1] if span else None, confidence, note)
 
 
 def _agreement_id(record: dict[str, Any], title: Title, date: str) -> str:
@@ -364,7 +387,11 @@ def _agreement_id(record: dict[str, Any], title: Title, date: str) -> str:
         tail = rest[1] if len(rest) > 1 else title.en
         words = [w for w in slug(tail).split("-") if w and w not in STOP_TITLE_WORDS][:5]
     if not words:
-        words = [{"memorandum-of-understanding": "mou", "memorandum-of-cooperation": "moc"}.get(record["kind"], record["kind"])]
+        words = [
+            {"memorandum-of-understanding": "mou", "memorandum-of-cooperation": "moc"}.get(
+                record["kind"], record["kind"]
+            )
+        ]
     parties = [p for p in record["parties"] if p != "unknown"][:3]
     return slug("-".join([*parties, *words, year]))
 
@@ -382,7 +409,9 @@ def _split_names(segment: str) -> list[list[str]]:
             for a in range(len(seps)):
                 for b in range(a + 1, len(seps)):
                     first, second = seps[a], seps[b]
-                    splits.append([segment[: first.start()], segment[first.end() : second.start()], segment[second.end() :]])
+                    splits.append(
+                        [segment[: first.start()], segment[first.end() : second.start()], segment[second.end() :]]
+                    )
     return [[p.strip() for p in split] for split in splits if all(p.strip() for p in split)]
 
 
@@ -425,21 +454,27 @@ def _best_split(index: Index, segment: str) -> list[Match]:
 def _link_parties(result: Draft, matches: list[Match], offset: int, end: int, here: Path_) -> list[str]:
     """Linked parties, and a proposed actor (marked NEW) for each name that links to nothing."""
     found_len = end - offset
-    if True:
-        parties: list[str] = []
+    parties: list[str] = []
+    if matches:
         for j, match in enumerate(matches):
             link = match.linked
             if link is None:
                 name = re.sub(r"^(?:the|The)\s+", "", match.name.strip())
                 ident = new_id(name, f"new-party-{j + 1}")
-                result.propose("actors", {"id": ident, "kind": "ministry", "name": {_lang(name): name}, "sources": [result.source]})
-                result.evidence[("new", "actors", ident)] = Evidence(offset, offset + found_len, 0.3, match.comment() + "; check its kind and add 'serves'")
+                result.propose(
+                    "actors", {"id": ident, "kind": "ministry", "name": {_lang(name): name}, "sources": [result.source]}
+                )
+                result.evidence[("new", "actors", ident)] = Evidence(
+                    offset, offset + found_len, 0.3, match.comment() + "; check its kind and add 'serves'"
+                )
                 result.links.append(Link("actor", match.name, None, ident))
                 parties.append(ident)
             else:
                 result.links.append(Link("actor", match.name, link.ident))
                 parties.append(link.ident)
-            result.evidence[(*here, "parties", j)] = Evidence(offset, offset + found_len, link.score / 100 if link else 0.3, match.comment())
+            result.evidence[(*here, "parties", j)] = Evidence(
+                offset, offset + found_len, link.score / 100 if link else 0.3, match.comment()
+            )
         return parties
     return []
 
@@ -452,7 +487,7 @@ def _parties_in_sentence(
     text = result.release.text
     start, end = _sentence_span(text, title.start, begin, finish)
     mentions = [m for m in index.mentions(text, ["actor", "country"], start, end) if not _inside(m.start, title_spans)
-                and not re.match(r"['’]s\b", text[m.end : m.end + 2])]  # fmt: skip  # "Singapore's Ministry": not a party
+                and not re.match(r"['’]s\b", text[m.end : m.end + 2])]  # fmt: skip  # "Singapore's X": no party
     found = list(parties)
     for kinds in (("actor",), ("actor", "country")):
         for m in mentions:
@@ -464,18 +499,28 @@ def _parties_in_sentence(
         prefix = text[start : title.start]
         cut = max(prefix.rfind(" - "), prefix.rfind(" – "), prefix.rfind(" — "))  # after a dateline "BANGKOK, 3 May -"
         head = start + cut + 3 if cut >= 0 else start
-        subject = re.match(r"\s*(?:The\s+|the\s+)?(.+?)\s+(?:(?:on|this|last)\s+\w+\s+)?(?:have\s+|has\s+)?"
-                           r"(?:signed|inked|exchanged)\b", text[head : title.start])
+        subject = re.match(
+            r"\s*(?:The\s+|the\s+)?(.+?)\s+(?:(?:on|this|last)\s+\w+\s+)?(?:have\s+|has\s+)?"
+            r"(?:signed|inked|exchanged)\b",
+            text[head : title.start],
+        )
         if subject:  # "The A and the B (on Friday) signed ...": read the names as a title's 'between' part
             matches = _best_split(index, subject.group(1))
-            if len(matches) >= 2 and sum(m.linked is not None for m in matches) >= 1 and all(m.candidates for m in matches):
+            if (
+                len(matches) >= 2
+                and sum(m.linked is not None for m in matches) >= 1
+                and all(m.candidates for m in matches)
+            ):
                 return _link_parties(result, matches, head + subject.start(1), head + subject.end(1), here)
         return parties
     for j, ident in enumerate(found):
-        m = next((m for m in mentions if m.ident == ident), None)
-        if m is not None:
+        named = next((m for m in mentions if m.ident == ident), None)
+        if named is not None:
+            m = named
             result.links.append(Link(m.kind, m.label, m.ident))
-            result.evidence[(*here, "parties", j)] = Evidence(m.start, m.end, 0.7, f"named in the signing sentence: linked 100 to {m.label!r}")
+            result.evidence[(*here, "parties", j)] = Evidence(
+                m.start, m.end, 0.7, f"named in the signing sentence: linked 100 to {m.label!r}"
+            )
     return found
 
 
@@ -507,7 +552,9 @@ class _Person:
     new: dict[str, Any] | None = None
 
 
-def _people(result: Draft, index: Index, world: World, begin: int, finish: int, exclude: list[tuple[int, int]]) -> list[_Person]:
+def _people(
+    result: Draft, index: Index, world: World, begin: int, finish: int, exclude: list[tuple[int, int]]
+) -> list[_Person]:
     """Known people written in full, Thai given names after an honorific, and unknown honorific names."""
     text = result.release.text
     found: list[_Person] = []
@@ -538,7 +585,11 @@ def _people(result: Draft, index: Index, world: World, begin: int, finish: int, 
             if family is None or _TH_POST.match(family) or _TH_POST.match(given):
                 continue
             honorific = match.group(1).strip()
-            person.new = {"id": f"new-person-{len(found) + 1}", "name": {"th": f"{given} {family}"}, "honorific": {"th": honorific}}
+            person.new = {
+                "id": f"new-person-{len(found) + 1}",
+                "name": {"th": f"{given} {family}"},
+                "honorific": {"th": honorific},
+            }
         found.append(person)
         taken.append((match.start(), end))
     for match in _EN_PERSON.finditer(text, begin, finish):
@@ -557,10 +608,14 @@ def _people(result: Draft, index: Index, world: World, begin: int, finish: int, 
     return sorted(found, key=lambda p: p.start)
 
 
-def _posts(result: Draft, index: Index, begin: int, finish: int, exclude: list[tuple[int, int]]) -> list[tuple[int, int, str | None, str, str]]:
+PostFound = tuple[int, int, str | None, str, str]
+
+
+def _posts(result: Draft, index: Index, begin: int, finish: int, exclude: list[tuple[int, int]]) -> list[PostFound]:
     """(start, end, post id or None, text, comment) for every post named in the block."""
     text = result.release.text
-    posts = [(m.start, m.end, m.ident, m.label, f"linked 100 to {m.label!r}") for m in index.mentions(text, ["post"], begin, finish)
+    named = index.mentions(text, ["post"], begin, finish)
+    posts: list[PostFound] = [(m.start, m.end, m.ident, m.label, f"linked 100 to {m.label!r}") for m in named
              if not _inside(m.start, exclude)]  # fmt: skip
     taken = [(p[0], p[1]) for p in posts] + exclude
     for pattern in (_TH_POST, _EN_POST):
@@ -589,7 +644,11 @@ def _signing(
     elif inside:
         date, conf, note = inside[0], 0.7, "the first date in the agreement's paragraph"
     elif dates and dates[0].start < begin:
-        date, conf, note = [d for d in dates if d.start < begin][-1], 0.6, "the release's date (no date by the agreement)"
+        date, conf, note = (
+            [d for d in dates if d.start < begin][-1],
+            0.6,
+            "the release's date (no date by the agreement)",
+        )
     else:
         date = None
     weekday = re.compile(r"\bon (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b").search(
@@ -621,9 +680,12 @@ def _signing(
     posts = _posts(result, index, begin, finish, title_spans + [(p.start, p.end) for p in people])
     used: set[int] = set()
     for person in people:  # a post written right after the name (Thai, "Name, Minister of X") or right before it
-        options = [(abs(p[0] - person.end), k) for k, p in enumerate(posts) if 0 <= p[0] - person.end <= 4 and k not in used]
-        options += [(abs(person.start - p[1]), k) for k, p in enumerate(posts) if 0 <= person.start - p[1] <= 12 and k not in used
-                    and re.fullmatch(r"[\s,]*(?:H\.E\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)?\s*", text[p[1] : person.start])]  # fmt: skip
+        options = [
+            (abs(p[0] - person.end), k) for k, p in enumerate(posts) if 0 <= p[0] - person.end <= 4 and k not in used
+        ]
+        options += [(abs(person.start - p[1]), k) for k, p in enumerate(posts)
+                    if 0 <= person.start - p[1] <= 12 and k not in used
+                    and re.fullmatch(TITLE_GAP, text[p[1] : person.start])]  # fmt: skip
         if options:
             k = min(options)[1]
             used.add(k)
@@ -644,11 +706,14 @@ def _signing(
     for n, person in enumerate(people):
         after = text[person.end : min(finish, person.end + 160)]
         first_witness, first_sign = WITNESS_AFTER.search(after), SIGN.search(after)
-        witness = (first_witness and (not first_sign or first_witness.start() < first_sign.start())) or WITNESS_BEFORE.search(
-            text[max(begin, person.start - 40) : person.start]
-        )
-        if not witness and n and previous_witness and re.fullmatch(
-            rf"[\s,]*(?:and|และ)?\s*(?:{TITLES})?\s*", text[people[n - 1].end : person.start]
+        witness = (
+            first_witness and (not first_sign or first_witness.start() < first_sign.start())
+        ) or WITNESS_BEFORE.search(text[max(begin, person.start - 40) : person.start])
+        if (
+            not witness
+            and n
+            and previous_witness
+            and re.fullmatch(rf"[\s,]*(?:and|และ)?\s*(?:{TITLES})?\s*", text[people[n - 1].end : person.start])
         ):  # "witnessed by A and B": B too
             witness = True
         previous_witness = bool(witness)
@@ -682,7 +747,9 @@ def _signing(
         kind_ok = title.kind not in {"declaration", "joint-statement", "roadmap"} and len(parties) <= 3
         for party in parties:
             if kind_ok and party not in sides and party != "unknown":
-                ev[(*at, "signatories", len(signatories), "person")] = Evidence(None, None, 1.0, "the release names nobody signing for this side")
+                ev[(*at, "signatories", len(signatories), "person")] = Evidence(
+                    None, None, 1.0, "the release names nobody signing for this side"
+                )
                 signatories.append({"person": "unknown", "for": party})
     if signatories:
         signing["signatories"] = signatories
@@ -700,12 +767,21 @@ def _sentence(text: str, offset: int, begin: int, finish: int) -> str:
 def _new_post(result: Draft, index: Index, label: str, start: int, end: int, comment: str) -> str:
     """Propose a post the registry lacks; its organisation is reconciled from the post's wording."""
     org_text = re.sub(r"^(?:รัฐมนตรีว่าการ|รัฐมนตรีช่วยว่าการ|ปลัด|อธิบดี)", "", label)
-    org_text = re.sub(r"^(?:Deputy |Vice |Permanent )?(?:Minister|Secretary)\s+(?:of|for)\s+(?:the\s+)?", "Ministry of ", org_text)
+    org_text = re.sub(
+        r"^(?:Deputy |Vice |Permanent )?(?:Minister|Secretary)\s+(?:of|for)\s+(?:the\s+)?", "Ministry of ", org_text
+    )
     org = index.reconcile(org_text, ["actor"]).linked
     ident = new_id(label, "new-post")
-    record: dict[str, Any] = {"id": ident, "name": {_lang(label): label}, "organization": org.ident if org else "unknown", "sources": [result.source]}
+    record: dict[str, Any] = {
+        "id": ident,
+        "name": {_lang(label): label},
+        "organization": org.ident if org else "unknown",
+        "sources": [result.source],
+    }
     result.propose("posts", record)
-    result.evidence[("new", "posts", ident)] = Evidence(start, end, 0.5, comment + ("" if org else "; organisation unknown: fill in"))
+    result.evidence[("new", "posts", ident)] = Evidence(
+        start, end, 0.5, comment + ("" if org else "; organisation unknown: fill in")
+    )
     result.links.append(Link("post", label, None, ident))
     return ident
 
@@ -715,7 +791,11 @@ def _side(world: World, result: Draft, post: str | None, parties: list[str]) -> 
     if post is None:
         return None
     record = world.posts.get(post)
-    org = record.organization if record else next((p["organization"] for p in result.new.get("posts", []) if p["id"] == post), None)
+    org = (
+        record.organization
+        if record
+        else next((p["organization"] for p in result.new.get("posts", []) if p["id"] == post), None)
+    )
     if org is None or org == "unknown":
         return None
     if not parties or org in parties:  # no parties in the title: the signatory's organisation is one
@@ -731,14 +811,18 @@ def _side(world: World, result: Draft, post: str | None, parties: list[str]) -> 
     return None
 
 
-def _place(result: Draft, index: Index, begin: int, finish: int, exclude: list[tuple[int, int]], at: Path_) -> str | None:
+def _place(
+    result: Draft, index: Index, begin: int, finish: int, exclude: list[tuple[int, int]], at: Path_
+) -> str | None:
     text = result.release.text
     for m in index.mentions(text, ["place", "country"], begin, finish):
         if _inside(m.start, exclude):
             continue
         if PLACE_BEFORE.search(text[max(begin, m.start - 12) : m.start]):
             result.links.append(Link("place", m.label, m.ident))
-            result.evidence[(*at, "place")] = Evidence(m.start, m.end, 0.9, f"linked 100 to {m.label!r} after 'ณ/at/in'")
+            result.evidence[(*at, "place")] = Evidence(
+                m.start, m.end, 0.9, f"linked 100 to {m.label!r} after 'ณ/at/in'"
+            )
             return m.ident
     return None
 
@@ -761,7 +845,9 @@ def _meeting(
             link = rec.linked
             if link:
                 result.links.append(Link("meeting", name, link.ident))
-                result.evidence[(*at, "meeting")] = Evidence(match.start(1), match.end(1), link.score / 100, rec.comment())
+                result.evidence[(*at, "meeting")] = Evidence(
+                    match.start(1), match.end(1), link.score / 100, rec.comment()
+                )
                 return link.ident
             ident = new_id(name, "new-meeting")
             record: dict[str, Any] = {"id": ident, "name": {_lang(name): name}}
@@ -770,7 +856,9 @@ def _meeting(
             record["sources"] = [result.source]
             result.propose("meetings", record)
             result.evidence[("new", "meetings", ident)] = Evidence(match.start(1), match.end(1), 0.4, rec.comment())
-            result.evidence[(*at, "meeting")] = Evidence(match.start(1), match.end(1), 0.4, "NEW meeting proposed below")
+            result.evidence[(*at, "meeting")] = Evidence(
+                match.start(1), match.end(1), 0.4, "NEW meeting proposed below"
+            )
             result.links.append(Link("meeting", name, None, ident))
             return ident
     return None
@@ -859,7 +947,9 @@ def _areas(
             else:  # an English list: the topics its items name (a label inside, or the item reconciled)
                 found: list[str] = []
                 pos = listed.end()
-                for part in re.split(r",\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+as well as\s+", text[listed.end() : end]):
+                for part in re.split(
+                    r",\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+as well as\s+", text[listed.end() : end]
+                ):
                     start = text.index(part, pos) if part else pos
                     pos = start + len(part)
                     inside = [m.ident for m in index.mentions(text, ["topic"], start, pos)]

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -116,16 +117,13 @@ class Index:
     def __init__(self, world: World) -> None:
         self.world = world
         self.labels: list[Label] = []
-        tables: list[tuple[str, dict]] = [
+        tables: list[tuple[str, dict[str, Any]]] = [
             ("actor", world.actors), ("person", world.people), ("post", world.posts),
             ("place", world.places), ("meeting", world.meetings), ("topic", world.topics),
         ]  # fmt: skip
         for kind, table in tables:
             for ident, record in table.items():
-                if kind == "actor" and record.kind == "country":
-                    kind_here = "country"
-                else:
-                    kind_here = kind
+                kind_here = "country" if kind == "actor" and record.kind == "country" else kind
                 for texts in (record.name, record.abbreviation or {}):
                     for lang, text in texts.items():
                         self.labels.append(Label(ident, kind_here, text, lang))

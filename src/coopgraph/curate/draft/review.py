@@ -54,7 +54,9 @@ def emit(value: Any, comments: dict[Path_, str], path: Path_ = (), indent: int =
     if isinstance(value, dict):
         for key, item in value.items():
             here = (*path, key)
-            if _flat(item) and not any((*here, j) in comments for j in range(len(item) if isinstance(item, list) else 0)):
+            if _flat(item) and not any(
+                (*here, j) in comments for j in range(len(item) if isinstance(item, list) else 0)
+            ):
                 lines.append(f"{pad}{key}: {scalar(item)}{note(here)}")
             else:
                 lines.append(f"{pad}{key}:{note(here)}")
@@ -83,7 +85,7 @@ def _flat(value: Any) -> bool:
     if isinstance(value, dict):
         return not value
     if isinstance(value, list):
-        return not value or all(not isinstance(v, dict | list) for v in value) and len(scalar(value)) < 80
+        return not value or (all(not isinstance(v, dict | list) for v in value) and len(scalar(value)) < 80)
     return True
 
 
@@ -110,9 +112,9 @@ def review_text(draft: Draft, *, today: dt.date | None = None) -> str:
     new_paths: dict[Path_, str] = {}
     for registry, records in draft.new.items():
         for i, record in enumerate(records):
-            evidence = draft.evidence.get(("new", registry, record["id"]))
+            found = draft.evidence.get(("new", registry, record["id"]))
             mark = "NEW: proposed, matched no existing record"
-            new_paths[("new", registry, i)] = mark + ("; " + _describe(evidence, draft) if evidence else "")
+            new_paths[("new", registry, i)] = mark + ("; " + _describe(found, draft) if found else "")
     comments.update(new_paths)
     document: dict[str, Any] = {"agreements": draft.agreements}
     if draft.new:
@@ -151,7 +153,12 @@ def read_review(path: Path) -> tuple[YamlDocument, list[tuple[str, dict[str, Any
         raise CoopgraphError([Problem(doc.location(("new",)), "'new' is a mapping of registry -> list of records")])
     for registry, items in new.items():
         if registry not in REGISTRY_ORDER:
-            problems.append(Problem(doc.location(("new", registry)), f"unknown registry '{registry}' (one of {', '.join(REGISTRY_ORDER)})"))
+            problems.append(
+                Problem(
+                    doc.location(("new", registry)),
+                    f"unknown registry '{registry}' (one of {', '.join(REGISTRY_ORDER)})",
+                )
+            )
             continue
         for i, item in enumerate(items or []):
             records.append((registry, item, ("new", registry, i)))
@@ -166,14 +173,16 @@ def check_review(review: Path, data_dir: Path) -> checker.World:
     world = checker.curate(data_dir)
     problems: list[Problem] = []
     validated: list[tuple[m.Record, tuple[int | str, ...]]] = []
-    tables = checker._TABLE_OF  # noqa: SLF001 - same stage: the checker's own bookkeeping
+    tables = checker._TABLE_OF
     for registry, raw, rpath in records:
         model = m.Agreement if registry == "agreements" else m.REGISTRIES[f"{registry}.yaml"]
         if not isinstance(raw, dict):
             problems.append(Problem(doc.location(rpath), f"expected a {model.__name__} record (a mapping of fields)"))
             continue
-        sub = YamlDocument(doc.path, raw, {k[len(rpath) :]: v for k, v in doc.lines.items() if k[: len(rpath)] == rpath})
-        for record, _ in checker._validate(sub, model, False, problems):  # noqa: SLF001
+        sub = YamlDocument(
+            doc.path, raw, {k[len(rpath) :]: v for k, v in doc.lines.items() if k[: len(rpath)] == rpath}
+        )
+        for record, _ in checker._validate(sub, model, False, problems):
             ident = record.id  # type: ignore[attr-defined]
             where = doc.location((*rpath, "id"))
             if ident in world.origins:
@@ -184,17 +193,19 @@ def check_review(review: Path, data_dir: Path) -> checker.World:
                 continue
             twin = _twin(world, record)
             if twin is not None:
-                problems.append(Problem(where, f"duplicate of '{twin}' (defined at {world.origins[twin]}): same name or title"))
+                problems.append(
+                    Problem(where, f"duplicate of '{twin}' (defined at {world.origins[twin]}): same name or title")
+                )
                 continue
             getattr(world, tables[type(record)])[ident] = record
             world.origins[ident] = where
             world.sites[ident] = (doc, rpath)
             validated.append((record, rpath))
     for record, rpath in validated:
-        for ref_path, ident, kinds, what in checker._references(record):  # noqa: SLF001
-            checker._check_reference(world, doc, (*rpath, *ref_path), ident, kinds, what, problems)  # noqa: SLF001
+        for ref_path, ident, kinds, what in checker._references(record):
+            checker._check_reference(world, doc, (*rpath, *ref_path), ident, kinds, what, problems)
     if not problems:  # across records ('a ministry needs serves', signing for a non-party): the review's own
-        problems += [p for p in checker._check_structure(world) if p.location.path == doc.path]  # noqa: SLF001
+        problems += [p for p in checker._check_structure(world) if p.location.path == doc.path]
     if problems:
         raise CoopgraphError(problems)
     return world
@@ -213,10 +224,10 @@ def _twin(world: checker.World, record: m.Record) -> str | None:
     name = getattr(record, "name", None)
     if not isinstance(name, dict) or isinstance(record, m.Topic):
         return None
-    table = getattr(world, checker._TABLE_OF[type(record)])  # noqa: SLF001
+    table = getattr(world, checker._TABLE_OF[type(record)])
     for ident, other in table.items():
         if any(other.name.get(lang) == text for lang, text in name.items()):
-            return ident
+            return str(ident)
     return None
 
 
@@ -229,7 +240,7 @@ def merged_files(review: Path, data_dir: Path) -> dict[Path, bytes]:
     appended: dict[str, list[str]] = {}
     for registry, raw, _ in records:
         if registry == "agreements":
-            lines = [f"# {stamp}."] + emit(raw, {})
+            lines = [f"# {stamp}.", *emit(raw, {})]
             files[data_dir / "agreements" / f"{raw['id']}.yaml"] = ("\n".join(lines) + "\n").encode("utf-8")
         else:
             appended.setdefault(registry, []).extend(emit([raw], {}))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 from coopgraph.errors import CoopgraphError, display_path
 
@@ -41,8 +42,10 @@ class Release:
 class _Visible(HTMLParser):
     """Collects text outside script/style, with a newline at each block element."""
 
-    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "title"}
-    HIDDEN = {"script", "style", "noscript", "template", "svg"}
+    BLOCKS: ClassVar[set[str]] = {
+        "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "title",
+    }  # fmt: skip
+    HIDDEN: ClassVar[set[str]] = {"script", "style", "noscript", "template", "svg"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
