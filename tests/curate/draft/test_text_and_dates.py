@@ -81,3 +81,19 @@ def test_newmm_segments_thai_with_the_network_cut_off() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().split("|")[-1] == "ลงนาม" and "ปลัด" in done.stdout
     assert thai_words("ได้ลงนาม") == ("ได้", "ลงนาม")
+
+
+def test_hostile_release_is_drafted_in_bounded_work(tmp_path: Path) -> None:
+    """Long lines built to make patterns backtrack (names, meetings, titles, lists) still draft, with nothing proposed."""
+    from coopgraph.curate.checker import curate
+    from coopgraph.curate.draft.extract import draft
+    from tests.conftest import SHIPPED
+
+    line = (
+        "during the Aaaa " * 3000 + "Minister of the and of the " * 3000 + "Memorandum of Understanding on "
+        + "x, " * 3000 + " นายก " * 2000 + "(" * 500 + "บันทึกความเข้าใจ " * 500
+    )  # fmt: skip
+    path = tmp_path / "hostile.txt"
+    path.write_text(line + "\nSource: https://example.org/x\n", encoding="utf-8")
+    drafted = draft(read_release(path), curate(SHIPPED))
+    assert all(not records for key, records in drafted.new.items() if key != "sources")

@@ -90,7 +90,7 @@ _EN_POST = re.compile(
 PLACE_BEFORE = re.compile(r"(?:ณ|ที่|at|in|held in|held at)\s*(?:the\s+)?$", re.I)
 MEETING_TH = re.compile(r"(?:ในช่วง(?:ระหว่าง)?|ในระหว่าง|ระหว่าง)(การประชุม[^\n(]*?)(?=\s(?:ณ|โดย|ซึ่ง|เมื่อ)\s|\s*\(|\n|$)")
 MEETING_EN = re.compile(
-    r"(?:during|on the sidelines of|at|on the margins of)\s+(the\s+(?:\d+\w*\s+|[A-Z]\w+\s+)?[A-Z][\w'’\- ]*?"
+    r"(?:during|on the sidelines of|at|on the margins of)\s+(the\s+(?:\d+\w*\s+|[A-Z]\w+\s+)?[A-Z][\w'’\- ]{0,150}?"
     r"(?:Meeting|Summit|Forum|Conference|Dialogue|Visit))",
 )
 AREA_LINE = re.compile(r"^\s*\(?(\d{1,2})[).]\s+(.+)$", re.M)
@@ -524,7 +524,11 @@ def _parties_in_sentence(
     return found
 
 
+SENTENCE_REACH = 800  # a sentence or paragraph is read at most this far either side (bounds the work per name)
+
+
 def _sentence_span(text: str, offset: int, begin: int, finish: int) -> tuple[int, int]:
+    begin, finish = max(begin, offset - SENTENCE_REACH), min(finish, offset + SENTENCE_REACH)
     start = max(text.rfind("\n", begin, offset) + 1, begin)
     end = text.find("\n", offset, finish)
     end = finish if end < 0 else end
@@ -573,9 +577,11 @@ def _people(
             ident = known[0]
             end = match.end(2)
             comment = f"linked by the given name {given!r} after an honorific (one person has it)"
+        elif family is None:  # a lone given name nobody in data/ has: not enough to propose anyone
+            continue
         else:
             end = match.end()
-            name = f"{given} {family}" if family else given
+            name = f"{given} {family}"
             rec = index.reconcile(name, ["person"])
             link = rec.linked
             ident = link.ident if link else None
