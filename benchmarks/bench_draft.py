@@ -212,6 +212,14 @@ def report(results: list[Result]) -> str:
             f"{cell(_sum(results, 'en', name))} | {cell(_sum(results, None, name))} |"
         )
     numbers = summary(results)
+    lines += [
+        "",
+        "Where it is weak (read the per-release rows): English releases that list areas in running prose",
+        "(\"work together on cloud technology, innovation research ...\") give few topics; people that",
+        "data/ names only in English are proposed as new from a Thai release (the prime ministers in 03);",
+        "an English dateline that is the story's date, not the signing's, gives a wrong date (07); the",
+        "English titles the releases paraphrase rather than print score as misses.",
+    ]
     lines += ["", "## Targets", ""]
     for key, target in TARGETS.items():
         value = numbers[key]

@@ -84,7 +84,7 @@ def test_newmm_segments_thai_with_the_network_cut_off() -> None:
 
 
 def test_hostile_release_is_drafted_in_bounded_work(tmp_path: Path) -> None:
-    """Long lines built to make patterns backtrack (names, meetings, titles, lists) still draft, with nothing proposed."""
+    """Lines built to make patterns backtrack (names, meetings, titles, lists) still draft; nothing is proposed."""
     from coopgraph.curate.checker import curate
     from coopgraph.curate.draft.extract import draft
     from tests.conftest import SHIPPED
