@@ -31,6 +31,9 @@ COMMANDS: dict[str, str] = {
     "export": "coopgraph.commands.export",
     "visualise": "coopgraph.commands.visualise",
     "stats": "coopgraph.commands.stats",
+    "draft": "coopgraph.commands.draft",
+    "new": "coopgraph.commands.new",
+    "diff": "coopgraph.commands.diff",
 }
 
 

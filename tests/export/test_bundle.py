@@ -251,6 +251,9 @@ def _changes(bundle: Path) -> dict[str, object]:
     return document
 
 
+KINDS = ("agreements", "people", "posts", "actors", "meetings", "places", "sources", "topics", "wikidata-links")
+
+
 def _nothing() -> dict[str, list[object]]:
     return {"added": [], "removed": [], "changed": []}
 
@@ -266,6 +269,8 @@ def test_changelog_finds_exactly_the_deliberate_change(bundle_dir: Path, tiny_co
     build(tiny_copy, tmp_path / "build", reasoner="none")
     new = tmp_path / "new"
     assert export_bundle(tmp_path / "build", new, "--since", str(bundle_dir)) == 0
+    old = old_title.strip().removeprefix("en: ")
+    new_title = old.replace("Cooperation", "Co-operation")
 
     assert _changes(new) == {
         "agreements": {
@@ -276,6 +281,10 @@ def test_changelog_finds_exactly_the_deliberate_change(bundle_dir: Path, tiny_co
                     "iri": f"{DEFAULT_BASE}agreement/alpha-beta-digital-mou-2024",
                     "label": "Memorandum of Understanding between Alpha and Beta on Digital Co-operation",
                     "properties": ["dcterms:title", "rdfs:label", "skos:prefLabel"],
+                    "fields": [
+                        {"property": prop, "removed": [f"{old}@en"], "added": [f"{new_title}@en"]}
+                        for prop in ("dcterms:title", "rdfs:label", "skos:prefLabel")
+                    ],
                 }
             ],
         },
@@ -284,7 +293,7 @@ def test_changelog_finds_exactly_the_deliberate_change(bundle_dir: Path, tiny_co
             "removed": [],
             "changed": [],
         },
-        "posts": _nothing(),
+        **{kind: _nothing() for kind in ("posts", "actors", "meetings", "places", "sources", "topics")},
         "wikidata-links": _nothing(),
     }
     markdown = (new / "CHANGES.md").read_text(encoding="utf-8")
@@ -329,6 +338,8 @@ def test_changelog_sees_removals_signings_and_links(bundle_dir: Path, tiny_copy:
     ]  # type: ignore[index]
     assert "coop:date" in changes["agreements"]["changed"][0]["properties"]  # type: ignore[index]
     assert [e["iri"] for e in changes["people"]["changed"]] == [f"{DEFAULT_BASE}person/ada-alpha"]  # type: ignore[index]
+    alpha = next(e for e in changes["actors"]["changed"] if e["iri"].endswith("/country/alpha"))  # type: ignore[index]
+    assert {"property": "owl:sameAs", "removed": ["wd:Q869"], "added": ["wd:Q870"]} in alpha["fields"]
     assert changes["wikidata-links"] == {
         "added": [],
         "removed": [],
@@ -341,7 +352,7 @@ def test_changelog_sees_removals_signings_and_links(bundle_dir: Path, tiny_copy:
 def test_no_change_gives_an_empty_changelog(bundle_dir: Path, tiny_build: Path, tmp_path: Path) -> None:
     new = tmp_path / "new"
     assert export_bundle(tiny_build, new, "--since", str(bundle_dir)) == 0
-    assert _changes(new) == {kind: _nothing() for kind in ("agreements", "people", "posts", "wikidata-links")}
+    assert _changes(new) == {kind: _nothing() for kind in KINDS}
     assert "Nothing changed" in (new / "CHANGES.md").read_text(encoding="utf-8")
     assert export_bundle(tiny_build, new) == 0  # rewritten without --since: no stale changelog stays behind
     assert not (new / "CHANGES.md").exists() and not (new / "changes.json").exists()
@@ -352,7 +363,7 @@ def test_bundle_over_its_own_previous_version(tiny_build: Path, tmp_path: Path) 
     target = tmp_path / "portal"
     assert export_bundle(tiny_build, target) == 0
     assert export_bundle(tiny_build, target, "--since", str(target)) == 0
-    assert _changes(target) == {kind: _nothing() for kind in ("agreements", "people", "posts", "wikidata-links")}
+    assert _changes(target) == {kind: _nothing() for kind in KINDS}
 
 
 def test_changelog_across_bases(tiny_build: Path, tmp_path: Path) -> None:
@@ -361,4 +372,4 @@ def test_changelog_across_bases(tiny_build: Path, tmp_path: Path) -> None:
     assert export_bundle(tiny_build, old, "--base-iri", "https://data.example.org/id/") == 0
     new = tmp_path / "new"
     assert export_bundle(tiny_build, new, "--since", str(old)) == 0
-    assert _changes(new) == {kind: _nothing() for kind in ("agreements", "people", "posts", "wikidata-links")}
+    assert _changes(new) == {kind: _nothing() for kind in KINDS}

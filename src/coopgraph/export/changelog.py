@@ -1,11 +1,16 @@
-"""What changed between two bundles: agreements, people, posts and Wikidata links.
+"""What changed between two builds: every kind of record, field by field, and Wikidata links.
+
+``coopgraph export bundle --since`` (CHANGES.md) and ``coopgraph diff`` use this one comparison.
 
 Nodes are compared by IRI in the asserted graph (what curators wrote).  A node
 is *changed* when any triple about it differs, including the triples of the
 nodes it owns: an agreement's signings, signatures, areas and status changes,
 a person's tenures.  So a new signatory or a corrected signing date shows as
-a change to its agreement.  Wikidata links are compared per node: a node that
-gained, lost or swapped its ``owl:sameAs`` target.
+a change to its agreement; ``fields`` says which values left and came, property
+by property (on the node itself or on a part it owns).  Kinds: agreements,
+people, posts, actors, meetings, places, sources and topics (a country, both an
+actor and a place, counts as an actor).  Wikidata links are compared per node: a
+node that gained, lost or swapped its ``owl:sameAs`` target.
 
 >>> changes = compare(old_lines, new_lines, ontology_lines)    # doctest: +SKIP
 >>> changes["agreements"]["changed"][0]["properties"]           # doctest: +SKIP
@@ -27,7 +32,7 @@ from coopgraph.graph.vocab import COOP, DEFAULT_BASE, WD, graph_iri
 
 #: properties whose objects are parts of their subject (minted from its id)
 OWNED = tuple(str(p) for p in (COOP.hasSigning, COOP.hasSignature, COOP.hasArea, COOP.hasStatusChange, COOP.hasTenure))
-KINDS = ("agreements", "people", "posts")
+KINDS = ("agreements", "people", "posts", "actors", "meetings", "places", "sources", "topics")
 LINKS = "wikidata-links"
 
 Triple = tuple[str, str, str]  # N-Triples terms: <iri>, _:b, "literal"@en
@@ -100,11 +105,13 @@ def kind_classes(ontology: Iterable[bytes]) -> dict[str, set[str]]:
             grew = bool(more)
         return found
 
-    return {
-        "agreements": under(f"<{COOP.Agreement}>"),
-        "people": under(f"<{COOP.Person}>"),
-        "posts": under(f"<{COOP.Post}>"),
-    }
+    roots = {
+        "agreements": COOP.Agreement, "people": COOP.Person, "posts": COOP.Post, "actors": COOP.Actor,
+        "meetings": COOP.Meeting, "places": COOP.Place, "sources": COOP.SourceDocument, "topics": COOP.Topic,
+    }  # fmt: skip
+    classes = {kind: under(f"<{root}>") for kind, root in roots.items()}
+    classes["meetings"] |= under(f"<{COOP.MeetingSeries}>")
+    return classes
 
 
 def compare(old: Iterable[bytes], new: Iterable[bytes], ontology: Iterable[bytes]) -> dict[str, Any]:
@@ -112,8 +119,12 @@ def compare(old: Iterable[bytes], new: Iterable[bytes], ontology: Iterable[bytes
     before, after = _Graph(old), _Graph(new)
     short = _Shortener()
     changes: dict[str, Any] = {}
-    for kind, classes in kind_classes(ontology).items():
-        was, now = before.typed(classes), after.typed(classes)
+    claimed_before: set[str] = set()
+    claimed_after: set[str] = set()
+    for kind, classes in kind_classes(ontology).items():  # a node counts once, in the first kind it is
+        was, now = before.typed(classes) - claimed_before, after.typed(classes) - claimed_after
+        claimed_before |= was
+        claimed_after |= now
         changed = []
         for node in sorted(was & now):
             old_d, new_d = before.description(node), after.description(node)
@@ -121,6 +132,7 @@ def compare(old: Iterable[bytes], new: Iterable[bytes], ontology: Iterable[bytes
                 differing = {p for _, p, _ in old_d ^ new_d}
                 entry = _entry(after, node)
                 entry["properties"] = sorted(short(_iri(p)) for p in differing)
+                entry["fields"] = _fields(node, old_d, new_d, short)
                 changed.append(entry)
         changes[kind] = {
             "added": [_entry(after, n) for n in sorted(now - was)],
@@ -143,6 +155,38 @@ def compare(old: Iterable[bytes], new: Iterable[bytes], ontology: Iterable[bytes
         ],
     }
     return changes
+
+
+def _fields(node: str, old: set[Triple], new: set[Triple], short: _Shortener) -> list[dict[str, Any]]:
+    """Values removed and added per (part, property): the field-by-field view of a changed node."""
+    grouped: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for triples, what in ((old - new, "removed"), (new - old, "added")):
+        for s, p, o in sorted(triples):
+            part = "" if s == node else _part(node, s)
+            slot = grouped.setdefault((part, short(_iri(p))), {"removed": [], "added": []})
+            slot[what].append(_value(o, short))
+    return [{"part": part, "property": prop, **values} if part else {"property": prop, **values}
+            for (part, prop), values in sorted(grouped.items())]  # fmt: skip
+
+
+def _part(node: str, sub: str) -> str:
+    """An owned node by the tail of its IRI (``signing/x-1/signature/1`` -> ``signing x-1 signature 1``)."""
+    return _iri(sub).rsplit("/", 2)[-2] + "/" + _iri(sub).rsplit("/", 1)[-1] if "/" in _iri(sub) else _iri(sub)
+
+
+def _value(term: str, short: _Shortener) -> str:
+    """A term as a reviewer reads it: a literal's text (with its language), an IRI shortened."""
+    if term.startswith("<"):
+        return short(_iri(term))
+    if term.startswith('"'):
+        end = term.rindex('"')
+        try:
+            text = str(json.loads(term[: end + 1]))
+        except ValueError:
+            text = term[1:end]
+        suffix = term[end + 1 :]
+        return text + (suffix if suffix.startswith("@") else "")
+    return term
 
 
 def _entry(graph: _Graph, node: str) -> dict[str, Any]:
@@ -169,7 +213,10 @@ def as_json(changes: Mapping[str, Any], previous: Mapping[str, str]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-TITLES = {"agreements": "Agreements", "people": "People", "posts": "Posts", LINKS: "Wikidata links"}
+TITLES = {
+    "agreements": "Agreements", "people": "People", "posts": "Posts", "actors": "Actors", "meetings": "Meetings",
+    "places": "Places", "sources": "Sources", "topics": "Topics", LINKS: "Wikidata links",
+}  # fmt: skip
 
 
 def as_markdown(changes: Mapping[str, Any], previous: Mapping[str, str]) -> bytes:
@@ -179,7 +226,7 @@ def as_markdown(changes: Mapping[str, Any], previous: Mapping[str, str]) -> byte
         dates = ", ".join(f"{key} {value}" for key, value in sorted(previous.items()))
         lines += [f"The previous bundle: {dates}.", ""]
     if is_empty(changes):
-        lines += ["Nothing changed in agreements, people, posts or Wikidata links.", ""]
+        lines += ["Nothing changed in any record or Wikidata link.", ""]
     for kind, title in TITLES.items():
         groups = changes[kind]
         if not any(groups.values()):
