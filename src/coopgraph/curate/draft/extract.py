@@ -487,7 +487,8 @@ def _parties_in_sentence(
     text = result.release.text
     start, end = _sentence_span(text, title.start, begin, finish)
     mentions = [m for m in index.mentions(text, ["actor", "country"], start, end) if not _inside(m.start, title_spans)
-                and not re.match(r"['’]s\b", text[m.end : m.end + 2])]  # fmt: skip  # "Singapore's X": no party
+                and not re.match(r"['’]s\b", text[m.end : m.end + 2])  # "Singapore's X": no party
+                and not _name_goes_on(text, m.end)]  # fmt: skip
     found = list(parties)
     for kinds in (("actor",), ("actor", "country")):
         for m in mentions:
@@ -522,6 +523,12 @@ def _parties_in_sentence(
                 m.start, m.end, 0.7, f"named in the signing sentence: linked 100 to {m.label!r}"
             )
     return found
+
+
+def _name_goes_on(text: str, end: int) -> bool:
+    """A known name that is only the start of a longer one ("Ministry of Digital" in "Ministry of Digital
+    Affairs of Ruritania"): a capitalised word follows, directly or after "of", "and", "for", "on"."""
+    return re.match(r"[ \t]+(?:(?:of|and|for|on)[ \t]+)?[A-Z]", text[end : end + 40]) is not None
 
 
 SENTENCE_REACH = 800  # a sentence or paragraph is read at most this far either side (bounds the work per name)
