@@ -130,7 +130,6 @@ RECORDS = [
     ("ministerial-declaration-digital-cooperation-common-future-2022", "2022-11-10", "date", "nationthailand.com/thailand/general/40021921"),
     ("bangkok-digital-declaration-2025", "2025-01-17", "date", "usasean.org"),
     ("kominfo-timor-leste-mtc-communications-informatics-2024", "2024-01-26", "date", "bnnbreaking.com"),
-    ("komdigi-bmdv-digital-cooperation-2024", "2024-11", "gYearMonth", "habanusantara.net"),
     ("komdigi-uk-digital-partnership-2025", "2025-01-21", "date", "topik.id"),
     ("saudi-mcit-singapore-mci-digital-economy-moc-2022", "2022-09", "gYearMonth", "zawya.com"),
 ]
@@ -144,6 +143,19 @@ def test_records_agreement_with_date_precision_and_source(
     assert ask(graph, f"""{a} a/rdfs:subClassOf* coop:Agreement ; rdfs:label ?en ; prov:wasDerivedFrom/coop:url ?u .
         {{ {a} coop:hasSigning/coop:date ?d }} UNION {{ {a} coop:hasStatusChange/coop:date ?d }}
         FILTER(lang(?en) = "en" && CONTAINS(STR(?u), "{url}") && ?d = "{date}"^^xsd:{datatype})""")
+
+
+def test_records_komdigi_bmdv_date_is_disputed_with_each_source(graph: ox.Store) -> None:
+    """Which day was the Komdigi-BMDV MoU signed? Each source's answer, with that source; no single date."""
+    a = "<https://w3id.org/coopgraph/id/agreement/komdigi-bmdv-digital-cooperation-2024>"
+    claims = rows(graph, f"""SELECT ?edtf ?url WHERE {{ {a} coop:hasSigning ?s . ?s coop:dateQualifier coop:SourcesDisagree ;
+        coop:dateClaim ?c . ?c coop:edtf ?edtf ; prov:wasDerivedFrom/coop:url ?url
+        FILTER NOT EXISTS {{ ?s coop:date ?any }} }} ORDER BY ?edtf ?url""")
+    assert [(edtf, url.split("/")[2]) for edtf, url in claims] == [
+        ("2024-11-21/2024-11-22", "habanusantara.net"),
+        ("2024-11-21/2024-11-22", "m.tribunnews.com"),
+        ("2024-11-24", "teknologi.bisnis.com"),
+    ]
 
 
 def test_records_unknown_signatories_stay_unknown(graph: ox.Store) -> None:

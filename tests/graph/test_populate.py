@@ -99,3 +99,52 @@ def test_ntriples_is_the_same_graph_as_populate(tiny_copy: Path) -> None:
 def test_ntriples_refuses_a_base_that_is_not_an_iri() -> None:
     with pytest.raises(CoopgraphError, match="not an absolute IRI"):
         ntriples(curate(TINY), base="https://example.org/a base/")
+
+
+def test_uncertain_dates_keep_their_xsd_value_and_add_edtf_bounds_and_qualifiers(tiny_copy: Path) -> None:
+    agreement = tiny_copy / "agreements" / "bloc-beta-mou-2025.yaml"
+    agreement.write_text(
+        agreement.read_text(encoding="utf-8").replace(
+            "  - date: 2025\n", "  - date: 2025~\n    inferred-from: {en: the charter's dateline, th: วันที่ของกฎบัตร}\n"
+        ),
+        encoding="utf-8",
+    )
+    graph, _ = populate(curate(tiny_copy))
+    signing = individual("signing", "bloc-beta-mou-2025-1")
+    assert graph.value(signing, COOP.date) == Literal("2025", datatype=XSD.gYear)  # the precise lexical form stays
+    assert graph.value(signing, COOP.edtf) == Literal("2025~")
+    assert graph.value(signing, COOP.earliest) == Literal("2024-01-01", datatype=XSD.date)
+    assert graph.value(signing, COOP.latest) == Literal("2026-12-31", datatype=XSD.date)
+    assert set(graph.objects(signing, COOP.dateQualifier)) == {COOP.Approximate, COOP.Inferred}
+    assert Literal("the charter's dateline", lang="en") in set(graph.objects(signing, COOP.inferredFrom))
+
+
+def test_a_disputed_date_has_one_claim_per_source_and_no_single_date(tiny_copy: Path) -> None:
+    agreement = tiny_copy / "agreements" / "bloc-beta-mou-2025.yaml"
+    agreement.write_text(
+        agreement.read_text(encoding="utf-8").replace(
+            "  - date: 2025\n",
+            "  - date:\n      values:\n        - {date: 2025-03/2025-04, sources: [bloc-charter]}\n"
+            "        - {date: 2025-05-02, sources: [press-release-1], note: {en: the release's day}}\n",
+        ),
+        encoding="utf-8",
+    )
+    graph, origins = populate(curate(tiny_copy))
+    signing = individual("signing", "bloc-beta-mou-2025-1")
+    assert graph.value(signing, COOP.date) is None and graph.value(signing, COOP.datePrecision) is None
+    assert graph.value(signing, COOP.edtf) == Literal("2025-03/2025-04 | 2025-05-02")
+    assert (graph.value(signing, COOP.earliest), graph.value(signing, COOP.latest)) == (
+        Literal("2025-03-01", datatype=XSD.date),
+        Literal("2025-05-02", datatype=XSD.date),
+    )
+    assert set(graph.objects(signing, COOP.dateQualifier)) == {COOP.SourcesDisagree, COOP.WithinRange}
+    claims = {
+        str(graph.value(c, COOP.edtf)): graph.value(c, PROV.wasDerivedFrom) for c in graph.objects(signing, COOP.dateClaim)
+    }
+    assert claims == {
+        "2025-03/2025-04": individual("source", "bloc-charter"),
+        "2025-05-02": individual("source", "press-release-1"),
+    }
+    second = individual("date-claim", "signing-bloc-beta-mou-2025-1-2")
+    assert graph.value(second, COOP.date) == Literal("2025-05-02", datatype=XSD.date)
+    assert origins[second].line == 10

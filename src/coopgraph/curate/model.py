@@ -7,6 +7,11 @@ are the YAML keys; every model forbids unknown keys so a typo is an error.
 Dates are strings here and parsed by :mod:`coopgraph.curate.dates`, which keeps their
 precision (``2024-02-02``, ``2024-02``, ``2024``) and converts Buddhist-era
 years (``2567-02-02 BE``).  ``unknown`` is allowed where a source is silent.
+The date of an event (a signing, a status change, a renaming) may say more,
+in EDTF (ISO 8601-2): approximate ``2022~``, uncertain ``2022-05?``, a day
+with no year ``XXXX-05-12``, a range ``2022-05/2022-07``, a value the sources
+disagree on (``{values: [{date: ..., sources: [...]}, ...]}``), and
+``inferred-from`` when it was worked out rather than stated.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
-from coopgraph.curate.dates import parse_date
+from coopgraph.curate.dates import EventDate, Qualifier, parse_date, parse_edtf
 
 Slug = Annotated[
     str,
@@ -35,6 +40,22 @@ DateText = Annotated[
         examples=["2024-02-02", "2024-02", "2567-02-02 BE"],
     ),
 ]
+EventDateText = Annotated[
+    str,
+    BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
+    AfterValidator(lambda text: parse_edtf(text).edtf),
+    Field(
+        description=(
+            "A date as the source gives it (EDTF, ISO 8601-2): YYYY-MM-DD, YYYY-MM or YYYY, "
+            "followed by ~ when approximate ('around 2022'), ? when uncertain, % when both; "
+            "XXXX-MM-DD for a day and month with no year; A/B for 'between A and B' "
+            "(2022-05/2022-07; .. for an open end); ' BE' at the end for Buddhist-era years."
+        ),
+        examples=["2024-02-02", "2022~", "2022-05?", "XXXX-05-12", "2022-05/2022-07", "2565-07-11 BE"],
+    ),
+]
+
+
 def _nonempty_duration(text: str) -> str:
     if text in {"P", "PT"} or text.endswith("T"):
         raise ValueError(f"{text!r} is not a duration like P5Y")
@@ -78,6 +99,61 @@ class Record(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, alias_generator=lambda n: n.replace("_", "-")
+    )
+
+
+# ---------------------------------------------------------------- uncertain and disputed dates
+class DateClaim(Record):
+    """One source's value for a date the sources disagree on."""
+
+    date: EventDateText
+    sources: list[Slug] = Field(min_length=1)
+    note: LangText | None = None
+
+    _v_note = field_validator("note")(classmethod(lambda cls, v: _check_langs(v)))
+
+
+class DisputedDate(Record):
+    """A date on which sources disagree: each value with the sources that give it."""
+
+    values: list[DateClaim] = Field(min_length=2, description="Each source's value (at least two).")
+
+
+EventDateValue = EventDateText | DisputedDate
+InferredFrom = Annotated[
+    LangText,
+    Field(
+        description=(
+            "Set when no source states the date and it was worked out (from a dateline, 'yesterday', "
+            "the context): how, in words, per language."
+        ),
+        examples=[{"en": "the news item's dateline (2022-07-11) and 'today' in its text"}],
+    ),
+]
+
+
+def event_date(value: str | DisputedDate | None) -> EventDate | None:
+    """The one reading of an event date field: bounds over every claim, ``disputed`` when sources differ.
+
+    ``None`` and ``unknown`` give None.  Later stages call this instead of
+    parsing a date field themselves, so a disputed date is never half read.
+    """
+    if value is None or value == "unknown":
+        return None
+    if isinstance(value, str):
+        return parse_edtf(value)
+    claims = [parse_edtf(claim.date) for claim in value.values]
+    firsts = [c.earliest for c in claims]
+    lasts = [c.latest for c in claims]
+    qualifiers: list[Qualifier] = ["disputed"]
+    for claim in claims:
+        qualifiers += [q for q in claim.qualifiers if q not in qualifiers]
+    return EventDate(
+        " | ".join(c.edtf for c in claims),
+        None,
+        None if None in firsts else min(f for f in firsts if f),
+        None if None in lasts else max(f for f in lasts if f),
+        tuple(qualifiers),
     )
 
 
@@ -128,9 +204,12 @@ class Renaming(Record):
     """This organisation is the renamed continuation of an earlier one."""
 
     organization: Slug
-    date: DateText | None = None
+    date: EventDateValue | None = None
+    inferred_from: InferredFrom | None = None
     note: LangText | None = None
     sources: list[Slug] = Field(min_length=1)
+
+    _v_texts = field_validator("inferred_from", "note")(classmethod(lambda cls, v: _check_langs(v)))
 
 
 ActorKind = Literal[
@@ -234,8 +313,9 @@ class Participant(Record):
 class Signing(Record):
     """A signing ceremony: when, where, at which meeting, who signed and who witnessed."""
 
-    date: DateText | Literal["unknown"]
+    date: EventDateText | Literal["unknown"] | DisputedDate
     date_note: LangText | None = None
+    inferred_from: InferredFrom | None = None
     place: Slug | None = None
     meeting: Slug | None = None
     signatories: list[Signatory] = Field(default_factory=list)
@@ -243,6 +323,8 @@ class Signing(Record):
     attendees: list[Participant] = Field(default_factory=list)
     note: LangText | None = None
     sources: list[Slug] = Field(default_factory=list, description="Defaults to the agreement's sources.")
+
+    _v_texts = field_validator("date_note", "inferred_from", "note")(classmethod(lambda cls, v: _check_langs(v)))
 
 
 class Area(Record):
@@ -257,9 +339,12 @@ class Area(Record):
 
 class StatusChange(Record):
     status: Literal["planned", "announced", "cabinet-approved", "signed", "adopted", "in-force", "expired", "cancelled"]
-    date: DateText
+    date: EventDateValue
+    inferred_from: InferredFrom | None = None
     note: LangText | None = None
     sources: list[Slug] = Field(default_factory=list, description="Defaults to the agreement's sources.")
+
+    _v_texts = field_validator("inferred_from", "note")(classmethod(lambda cls, v: _check_langs(v)))
 
 
 class Renewal(Record):

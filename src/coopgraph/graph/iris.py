@@ -46,6 +46,7 @@ KIND_SEGMENTS: dict[str, str] = {
     "status-change": "status-change",
     "signing": "signing",
     "signature": "signature",
+    "date-claim": "date-claim",
     "meeting": "meeting",
     "topic": "topic",
     "source": "source",

@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from coopgraph.curate import model as m
 from coopgraph.curate.checker import World
-from coopgraph.curate.dates import PartialDate, parse_date
+from coopgraph.curate.dates import EventDate, PartialDate, parse_date, parse_edtf
 from coopgraph.errors import CoopgraphError, Location
 from coopgraph.graph import vocab
 from coopgraph.graph.vocab import DEFAULT_BASE, WD, individual
@@ -30,6 +30,7 @@ from coopgraph.perf import without_gc
 
 Triple = tuple[Node, Node, Node]
 _parse_date = functools.lru_cache(maxsize=None)(parse_date)  # a world repeats its dates
+_parse_edtf = functools.lru_cache(maxsize=None)(parse_edtf)
 
 
 class _Terms:
@@ -84,6 +85,13 @@ STATUSES = {
     "in-force": COOP.InForce,
     "expired": COOP.Expired,
     "cancelled": COOP.Cancelled,
+}
+QUALIFIERS = {
+    "approximate": COOP.Approximate,
+    "uncertain": COOP.Uncertain,
+    "range": COOP.WithinRange,
+    "year-unknown": COOP.YearUnknown,
+    "disputed": COOP.SourcesDisagree,
 }
 PRECISIONS = {"day": COOP.DayPrecision, "month": COOP.MonthPrecision, "year": COOP.YearPrecision}
 DATATYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
@@ -243,6 +251,53 @@ class _Minter:
         if precision:
             yield node, COOP.datePrecision, PRECISIONS[date.precision]
 
+    def event_date(
+        self, node: URIRef, value: str | m.DisputedDate | None, inferred_from: dict[str, str] | None, *at: int | str
+    ) -> Iterator[Triple]:
+        """The date of an event: coop:date where it is an xsd date, else EDTF text, bounds and qualifiers.
+
+        A plain stated date gives coop:date and coop:datePrecision only, as
+        before.  Anything else adds coop:edtf, coop:earliest/coop:latest (the
+        days it may mean, for period queries) and a coop:dateQualifier per
+        doubt; each value of a disputed date becomes a coop:DateClaim with its
+        sources.
+        """
+        if value is None or value == "unknown":
+            return
+        if isinstance(value, m.DisputedDate):
+            when = m.event_date(value)
+            assert when is not None
+            for k, claim in enumerate(value.values, start=1):
+                node_slug = str(node).rsplit("/", 2)
+                claim_node = self.sub("date-claim", f"{node_slug[-2]}-{node_slug[-1]}-{k}", *at, "date", "values", k - 1)
+                yield node, COOP.dateClaim, claim_node
+                yield claim_node, RDF.type, COOP.DateClaim
+                yield from self._date_terms(claim_node, _parse_edtf(claim.date), None, claim=True)
+                yield from self.texts(claim_node, SKOS.note, claim.note)
+                yield from self.sources(claim_node, claim.sources)
+        else:
+            when = _parse_edtf(value)
+        yield from self._date_terms(node, when, inferred_from)
+
+    def _date_terms(
+        self, node: URIRef, when: EventDate, inferred_from: dict[str, str] | None, *, claim: bool = False
+    ) -> Iterator[Triple]:
+        if when.exact is not None:
+            yield node, COOP.date, self.lit(when.exact.text, datatype=DATATYPES[when.exact.precision])
+            yield node, COOP.datePrecision, PRECISIONS[when.exact.precision]
+        if when.plain and not inferred_from and not claim:
+            return
+        yield node, COOP.edtf, self.lit(when.edtf)
+        if when.earliest is not None:
+            yield node, COOP.earliest, self.lit(when.earliest.isoformat(), datatype=XSD.date)
+        if when.latest is not None:
+            yield node, COOP.latest, self.lit(when.latest.isoformat(), datatype=XSD.date)
+        for qualifier in when.qualifiers:
+            yield node, COOP.dateQualifier, QUALIFIERS[qualifier]
+        if inferred_from:
+            yield node, COOP.dateQualifier, COOP.Inferred
+            yield from self.texts(node, COOP.inferredFrom, inferred_from)
+
     def links(self, node: URIRef, prop: URIRef, idents: Iterable[str] | str | None) -> Iterator[Triple]:
         if idents is None:
             return
@@ -333,7 +388,7 @@ class _Minter:
             yield change, COOP.originalOrganization, old
             yield change, COOP.resultingOrganization, node
             yield old, COOP.renamedTo, node
-            yield from self.date(change, COOP.date, renamed.date, precision=True)
+            yield from self.event_date(change, renamed.date, renamed.inferred_from, "renamed-from")
             yield from self.texts(change, SKOS.note, renamed.note)
             yield from self.sources(change, renamed.sources)
 
@@ -414,7 +469,7 @@ class _Minter:
             yield event, RDF.type, COOP.StatusChange
             yield node, COOP.hasStatusChange, event
             yield event, COOP.status, STATUSES[change.status]
-            yield from self.date(event, COOP.date, change.date, precision=True)
+            yield from self.event_date(event, change.date, change.inferred_from, "lifecycle", i - 1)
             yield from self.texts(event, SKOS.note, change.note)
             yield from self.sources(event, change.sources or agreement.sources)
         for i, signing in enumerate(agreement.signings, start=1):
@@ -425,7 +480,7 @@ class _Minter:
         yield event, RDF.type, COOP.Signing
         yield event, COOP.signingOf, agreement_node
         yield agreement_node, COOP.hasSigning, event
-        yield from self.date(event, COOP.date, signing.date, precision=True)
+        yield from self.event_date(event, signing.date, signing.inferred_from, "signings", index - 1)
         yield from self.texts(event, COOP.dateNote, signing.date_note)
         yield from self.links(event, COOP.place, signing.place)
         yield from self.links(event, COOP.duringMeeting, signing.meeting)

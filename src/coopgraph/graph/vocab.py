@@ -159,6 +159,22 @@ class COOP(DefinedNamespace):
     publisherName: URIRef
     wikidata: URIRef  # the bare Wikidata id, e.g. "Q869"
 
+    # --- uncertain and disputed dates (EDTF) ---------------------------------
+    DateQualifier: URIRef  # what is uncertain about a date
+    DateClaim: URIRef  # one source's value of a date the sources disagree on
+    Approximate: URIRef
+    Uncertain: URIRef
+    Inferred: URIRef
+    WithinRange: URIRef
+    YearUnknown: URIRef
+    SourcesDisagree: URIRef
+    dateQualifier: URIRef  # node -> DateQualifier
+    dateClaim: URIRef  # node -> DateClaim
+    edtf: URIRef  # the date as EDTF text (ISO 8601-2)
+    earliest: URIRef  # xsd:date: first day the date may mean
+    latest: URIRef  # xsd:date: last day the date may mean
+    inferredFrom: URIRef  # how an inferred date was worked out (language-tagged)
+
 
 
 
