@@ -206,3 +206,17 @@ def test_every_fact_node_has_a_source(graph: ox.Store) -> None:
         { ?n a ?kind } UNION { ?n a/rdfs:subClassOf* coop:Agreement }
         FILTER NOT EXISTS { ?n prov:wasDerivedFrom ?s } }""")
     assert missing == []
+
+
+def test_thai_topic_labels_we_wrote_are_marked_as_ours(graph: ox.Store) -> None:
+    """A Thai topic label is the seed release's wording, or marked coop:curatorLabel (issue 12, item 7)."""
+    labels = rows(graph, """SELECT ?topic (EXISTS { ?topic coop:curatorLabel ?th } AS ?ours) WHERE {
+        ?topic a coop:Topic ; rdfs:label ?th FILTER(lang(?th) = "th") }""")
+    assert len(labels) == 42
+    from_the_release = {topic.rsplit("/", 1)[1] for topic, ours in labels if ours == "false"}
+    assert from_the_release == {  # each of these Thai wordings is in the seed release (thaigov-news-78348)
+        "digital-policy-and-regulation", "digital-service-governance", "digital-infrastructure", "telecommunications",
+        "radio-spectrum", "digital-technologies", "emerging-technologies", "digital-security", "cybersecurity",
+        "data-security", "anti-online-scams", "digital-literacy", "digital-manpower", "digital-economy",
+        "digital-platform-services", "digital-inclusion", "digital-transformation", "other-fields",
+    }

@@ -19,7 +19,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from coopgraph.curate.dates import EventDate, Qualifier, parse_date, parse_edtf
 
@@ -162,10 +171,25 @@ class Named(Record):
     name: LangText
     alt_names: LangTexts | None = None
     abbreviation: LangText | None = None
+    curator_labels: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Language tags of names the curators wrote themselves (a translation no source gives), "
+            "e.g. [th]: each such name is marked as ours, not cited to the record's sources."
+        ),
+        examples=[["th"]],
+    )
     note: LangText | None = None
     sources: list[Slug] = Field(default_factory=list)
 
     _v_name = field_validator("name", "alt_names", "abbreviation", "note")(classmethod(lambda cls, v: _check_langs(v)))
+
+    @model_validator(mode="after")
+    def _own_labels_are_names(self) -> Named:
+        for tag in self.curator_labels:
+            if tag not in self.name:
+                raise ValueError(f"curator-labels: {tag!r} has no name in that language (names: {', '.join(self.name)})")
+        return self
 
 
 # ---------------------------------------------------------------- sources

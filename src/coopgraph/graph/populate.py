@@ -230,6 +230,8 @@ class _Minter:
         for lang, texts in sorted((alt or {}).items()):
             for text in texts:
                 yield node, SKOS.altLabel, self.lit(text, lang=lang)
+        for lang in sorted(getattr(record, "curator_labels", ())):
+            yield node, COOP.curatorLabel, self.lit(names[lang], lang=lang)  # the same label, marked as ours
         for lang, text in sorted((getattr(record, "abbreviation", None) or {}).items()):
             yield node, COOP.abbreviation, self.lit(text, lang=lang)
             yield node, SKOS.altLabel, self.lit(text, lang=lang)

@@ -174,6 +174,7 @@ class COOP(DefinedNamespace):
     earliest: URIRef  # xsd:date: first day the date may mean
     latest: URIRef  # xsd:date: last day the date may mean
     inferredFrom: URIRef  # how an inferred date was worked out (language-tagged)
+    curatorLabel: URIRef  # a label the curators wrote themselves (no source gives it)
 
 
 
