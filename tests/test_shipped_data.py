@@ -126,7 +126,7 @@ RECORDS = [
     ("mdes-cambodia-mptc-call-centre-hybrid-scam-2022", "2022-07-05", "date", "77kaoded.com/news/lakana/2307907"),
     ("mdes-meity-digital-technologies-2025", "2025-04-03", "date", "theshillongtimes.com"),
     ("thailand-microsoft-digital-first-ai-2023", "2023-11-16", "date", "nationthailand.com/business/corporate/40032915"),
-    ("mdes-google-strategic-collaboration-2023", "2023", "gYear", "nationthailand.com/news/policy/40043311"),
+    ("mdes-google-mou-2023", "2023", "gYear", "nationthailand.com/news/policy/40043311"),
     ("ministerial-declaration-digital-cooperation-common-future-2022", "2022-11-10", "date", "nationthailand.com/thailand/general/40021921"),
     ("bangkok-digital-declaration-2025", "2025-01-17", "date", "usasean.org"),
     ("kominfo-timor-leste-mtc-communications-informatics-2024", "2024-01-26", "date", "bnnbreaking.com"),

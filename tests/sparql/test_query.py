@@ -175,7 +175,7 @@ def test_dates_ranges_and_expiry(capsys: pytest.CaptureFixture[str], shipped_bui
         r["agreement"].removeprefix(AGREEMENT): r["date"] for r in rows(capsys, shipped_build, "agreements-in-period")
     }
     assert in_2024["komdigi-bmdv-digital-cooperation-2024"] == "2024-11-21/2024-11-22 | 2024-11-24"  # sources disagree
-    assert "mdes-google-strategic-collaboration-2023" not in in_2024
+    assert "mdes-google-mou-2023" not in in_2024
     soon = rows(capsys, shipped_build, "agreements-expiring", "as_of=2027-06-01", "months=12")
     assert [(r["agreement"].removeprefix(AGREEMENT), r["expires"]) for r in soon] == [
         ("mdes-lao-mtc-postal-telecom-ict-digital-2022", "2027-11-07")
@@ -237,7 +237,7 @@ def test_curation_gaps_and_sources(capsys: pytest.CaptureFixture[str], shipped_b
     gaps = {(r["gap"], r["item"].rsplit("/", 1)[1]) for r in rows(capsys, shipped_build, "curation-gaps")}
     assert ("unknown signatory", "mdes-kominfo-ict-digitalization-2024") in gaps
     assert ("signing dated to the month", "saudi-mcit-singapore-mci-digital-economy-moc-2022") in gaps
-    assert ("signing dated to the year", "mdes-google-strategic-collaboration-2023") in gaps
+    assert ("signing dated to the year", "mdes-google-mou-2023") in gaps
     sources = rows(capsys, shipped_build, "sources-of-agreement")
     assert {"agreement", "signing"} <= {r["about"] for r in sources}
     assert any(r["url"] == "https://www.thaigov.go.th/news/contents/details/78348" for r in sources)
