@@ -471,3 +471,38 @@ def test_describe_gives_the_entity_as_turtle(capsys: pytest.CaptureFixture[str],
     graph = Graph().parse(data=out, format="turtle")
     assert set(graph.subjects()) == {URIRef(COUNTRY + "china")}
     assert (URIRef(COUNTRY + "china"), COOP.wikidata, None) in graph
+
+
+def test_label_columns_fall_back_to_any_language_never_to_an_iri(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A document titled only in Chinese, a person named only in Thai: every saved query shows the name."""
+    from coopgraph.pipeline import build
+
+    data = tmp_path / "data"
+    shutil.copytree(TINY, data)
+    sources = data / "sources.yaml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace("  title: {en: The bloc's charter}", "  title: {zh: 集团宪章}"), encoding="utf-8"
+    )
+    people = data / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("  name: {en: Bob Beta}", "  name: {th: บ็อบ เบตา}"), encoding="utf-8")
+    out = tmp_path / "build"
+    build(data, out, reasoner="none")
+    shown: list[str] = []
+    for name in saved_names():
+        code, text, _ = cli(capsys, "query", name, "--out", str(out), "-f", "csv")
+        assert code == 0, name
+        shown += [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    sources = rows(capsys, out, "sources-of-agreement", "agreement=agreement:bloc-beta-mou-2025")
+    shown += [r["sourceTitle"] for r in sources]
+    assert "集团宪章" in shown and "บ็อบ เบตา" in shown
+    for iri in (individual("source", "bloc-charter"), individual("person", "bob-beta")):
+        assert str(iri) not in shown or _entity_column_only(capsys, out, str(iri))
+
+
+def _entity_column_only(capsys: pytest.CaptureFixture[str], out: Path, iri: str) -> bool:
+    """The IRI may appear as the row's entity (an IRI cell, <...> in TSV), never as a label's text."""
+    for name in saved_names():
+        code, text, _ = cli(capsys, "query", name, "--out", str(out), "-f", "tsv")
+        if f'"{iri}"' in text:
+            return False
+    return True

@@ -17,6 +17,7 @@ queries project their parameters; the CLI drops bound columns from output.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 GRAPHS = ("all", "asserted", "inferred")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 Kind = Literal["select", "ask", "graph"]
 
 
@@ -142,7 +145,46 @@ def run(
 ) -> Result:
     """Run a query on a store and collect its answer (at most ``limit`` rows when given)."""
     answer = execute(store, text, bindings=bindings, graph=graph, prefixes=prefixes, source=source)
-    return collect(answer, bindings or {}, limit=limit, source=source)
+    return with_labels(store, collect(answer, bindings or {}, limit=limit, source=source))
+
+
+def with_labels(store: ox.Store, result: Result) -> Result:
+    """A label column never shows a raw IRI when the thing has a label in any language.
+
+    Saved queries fall back from the asked language to English, then to
+    ``STR(?thing)``: a document titled only in Chinese, a person named only in
+    Thai would show its IRI.  Here such a cell (a plain literal whose text is
+    the IRI of a node with an rdfs:label) becomes that label: English first,
+    else the first language tag in order.  Other cells are left alone.
+    """
+    import pyoxigraph as ox
+
+    if result.kind != "select":
+        return result
+    found: dict[str, ox.Literal | None] = {}
+
+    def relabel(cell: Term | None) -> Term | None:
+        if not isinstance(cell, ox.Literal) or cell.language or cell.datatype.value != _XSD_STRING:
+            return cell
+        text = cell.value
+        if not text.startswith(("http://", "https://")) or any(c in text for c in ' <>"{}|\\^`'):
+            return cell
+        if text not in found:
+            found[text] = _any_label(store, text)
+        return found[text] or cell
+
+    rows = tuple(tuple(relabel(cell) for cell in row) for row in result.rows)
+    return result if rows == result.rows else dataclasses.replace(result, rows=rows)
+
+
+def _any_label(store: ox.Store, iri: str) -> ox.Literal | None:
+    import pyoxigraph as ox
+
+    labels = sorted(
+        (q.object for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(_RDFS_LABEL), None) if isinstance(q.object, ox.Literal)),
+        key=lambda lit: (lit.language != "en", lit.language or "", lit.value),
+    )
+    return ox.Literal(labels[0].value) if labels else None
 
 
 def collect(
