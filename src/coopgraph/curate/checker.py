@@ -44,6 +44,7 @@ class World:
     topics: dict[str, m.Topic] = field(default_factory=dict)
     meetings: dict[str, m.Meeting] = field(default_factory=dict)
     agreements: dict[str, m.Agreement] = field(default_factory=dict)
+    packages: dict[str, m.Package] = field(default_factory=dict)
     origins: dict[str, Location] = field(default_factory=dict)
     #: ids of records written but failing validation: where, and the kind they would have
     invalid: dict[str, tuple[Location, str]] = field(default_factory=dict, repr=False)
@@ -68,6 +69,7 @@ class World:
             ("topic", self.topics),
             ("meeting", self.meetings),
             ("agreement", self.agreements),
+            ("package", self.packages),
         ):
             if ident in table:
                 return kind
@@ -83,6 +85,7 @@ _KIND_OF: dict[type[m.Record], str] = {
     m.Topic: "topic",
     m.Meeting: "meeting",
     m.Agreement: "agreement",
+    m.Package: "package",
 }
 
 _TABLE_OF: dict[type[m.Record], str] = {
@@ -94,6 +97,7 @@ _TABLE_OF: dict[type[m.Record], str] = {
     m.Topic: "topics",
     m.Meeting: "meetings",
     m.Agreement: "agreements",
+    m.Package: "packages",
 }
 
 
@@ -109,11 +113,13 @@ def curate(data_dir: Path) -> World:
     files: list[tuple[Path, type[m.Record], bool]] = [
         (data_dir / name, model, True) for name, model in m.REGISTRIES.items()
     ]
+    files += [(data_dir / name, model, True) for name, model in m.OPTIONAL_REGISTRIES.items() if (data_dir / name).exists()]
     files += [(path, m.Agreement, False) for path in sorted((data_dir / "agreements").glob("*.y*ml"))]
     known = {p.name for p in data_dir.glob("*.y*ml")}
-    for extra in sorted(known - set(m.REGISTRIES)):
+    expected = [*m.REGISTRIES, *m.OPTIONAL_REGISTRIES]
+    for extra in sorted(known - set(expected)):
         problems.append(
-            Problem(Location(display_path(data_dir / extra), 1), f"unknown data file (expected one of {', '.join(m.REGISTRIES)})")
+            Problem(Location(display_path(data_dir / extra), 1), f"unknown data file (expected one of {', '.join(expected)})")
         )
 
     for path, model, is_list in files:
@@ -295,7 +301,8 @@ def _refs(path: PathKey, ids: list[str] | str | None, kinds: set[str], what: str
             yield path, ids, kinds, what
         return
     for i, ident in enumerate(ids):
-        yield (*path, i), ident, kinds, what
+        if ident != "unknown":
+            yield (*path, i), ident, kinds, what
 
 
 def _claim_refs(path: PathKey, date: object) -> Iterator[Ref]:
@@ -334,9 +341,9 @@ def _references(record: m.Record) -> Iterator[Ref]:
         yield from _refs(("place",), record.place, PLACE_KINDS, "place")
         yield from _refs(("host",), record.host, actor, "host")
         yield from _refs(("organizers",), record.organizers, actor, "organiser")
-        yield from _refs(("chair",), record.chair, {"person"}, "chair")
-        yield from _refs(("vice-chair",), record.vice_chair, {"person"}, "vice-chair")
-        yield from _refs(("participants",), record.participants, actor, "participant")
+        yield from _refs(("chair",), record.chair, actor | {"person"}, "chair")
+        yield from _refs(("vice-chair",), record.vice_chair, actor | {"person"}, "vice-chair")
+        yield from _refs(("participants",), record.participants, actor | {"person"}, "participant")
         yield from _refs(("observers",), record.observers, actor, "observer")
         yield from _refs(("chair-handed-to",), record.chair_handed_to, actor, "next chair")
     elif isinstance(record, m.Agreement):
@@ -360,10 +367,19 @@ def _references(record: m.Record) -> Iterator[Ref]:
                 yield from _refs((*here, "signatories", j, "person"), signatory.person, {"person"}, "signatory")
                 yield from _refs((*here, "signatories", j, "post"), signatory.post, {"post"}, "post")
                 yield from _refs((*here, "signatories", j, "for"), signatory.on_behalf_of, actor, "party signed for")
+                for k, claim in enumerate(signatory.disputed or []):
+                    yield from _refs((*here, "signatories", j, "disputed", k, "sources"), claim.sources, {"source"}, "source")
             for group in ("witnesses", "attendees"):
                 for j, person in enumerate(getattr(signing, group)):
                     role = "witness" if group == "witnesses" else "attendee"
                     yield from _refs((*here, group, j, "person"), person.person, {"person"}, role)
+                    for k, claim in enumerate(person.disputed or []):
+                        yield from _refs((*here, group, j, "disputed", k, "sources"), claim.sources, {"source"}, "source")
+    elif isinstance(record, m.Package):
+        yield from _refs(("members",), record.members, {"agreement"}, "package member")
+        yield from _refs(("place",), record.place, PLACE_KINDS, "place")
+        yield from _refs(("meeting",), record.meeting, {"meeting"}, "meeting")
+        yield from _claim_refs(("date",), record.date)
 
 
 def _check_reference(
@@ -416,8 +432,11 @@ def _check_structure(world: World) -> list[Problem]:
                 seen.add(parent)
                 todo += world.topics[parent].broader
     for ident, agreement in world.agreements.items():
-        if agreement.kind != "declaration" and len(agreement.parties) < 2:
+        if agreement.kind != "declaration" and len(agreement.parties) < 2 and (agreement.party_count or 0) < 2:
             problems.append(Problem(world.origins[ident], f"a {agreement.kind} needs at least two parties"))
+        if agreement.party_count is not None and agreement.party_count < len(agreement.parties):
+            where = world.location(ident, "party-count")
+            problems.append(Problem(where, f"party-count {agreement.party_count} is fewer than the {len(agreement.parties)} parties listed"))
         for i, signing in enumerate(agreement.signings):
             for j, signatory in enumerate(signing.signatories):
                 party = signatory.on_behalf_of

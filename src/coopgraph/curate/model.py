@@ -310,9 +310,13 @@ class Meeting(Named):
     place: Slug | None = None
     host: Slug | None = None
     organizers: list[Slug] = Field(default_factory=list)
-    chair: Slug | None = None
-    vice_chair: Slug | None = None
-    participants: list[Slug] = Field(default_factory=list)
+    chair: Slug | list[Slug] | None = Field(
+        default=None, description="Who chaired: a person, a country or an organisation; a list for co-chairs."
+    )
+    vice_chair: Slug | list[Slug] | None = None
+    participants: list[Slug] = Field(
+        default_factory=list, description="Countries, organisations and people that took part."
+    )
     observers: list[Slug] = Field(default_factory=list)
     chair_handed_to: Slug | None = None
     theme: LangText | None = None
@@ -320,24 +324,58 @@ class Meeting(Named):
 
 
 # ---------------------------------------------------------------- agreements
+Level = Literal["heads-of-state-or-government", "foreign-ministers", "sector-ministers", "agencies", "companies"]
+LEVEL_HELP = (
+    "The level at which it was agreed or signed: heads of state or government (a leaders' joint "
+    "statement), foreign ministers, sector ministers (a digital ministries' MOU), agencies or companies."
+)
+
+Role = Literal["signatory", "witness", "attendee"]
+
+
+class RoleClaim(Record):
+    """One source's version of what someone did at a signing."""
+
+    role: Role
+    sources: list[Slug] = Field(min_length=1)
+    note: LangText | None = None
+
+
+RoleClaims = Annotated[
+    list[RoleClaim],
+    Field(
+        min_length=2,
+        description=(
+            "When sources disagree on this person's role (signed, or only witnessed): each source's "
+            "version. The person is listed where the record's main source puts them."
+        ),
+    ),
+]
+
+
 class Signatory(Record):
-    """One signature: who signed, in which post, for which party; ``unknown`` where no source says."""
+    """One signature: who signed, in which post(s), for which party; ``unknown`` where no source says."""
 
     person: Slug | Literal["unknown"]
-    post: Slug | None = None
+    post: Slug | list[Slug] | None = Field(
+        default=None, description="The post the signatory signed in; a list when they held several at once."
+    )
     on_behalf_of: Slug | None = Field(default=None, alias="for")
+    disputed: RoleClaims | None = None
 
 
 class Participant(Record):
     """A witness or attendee; the post they held then is a tenure of theirs (people.yaml)."""
 
     person: Slug
+    disputed: RoleClaims | None = None
 
 
 class Signing(Record):
     """A signing ceremony: when, where, at which meeting, who signed and who witnessed."""
 
     date: EventDateText | Literal["unknown"] | DisputedDate
+    level: Level | None = Field(default=None, description=LEVEL_HELP + " Defaults to the agreement's.")
     date_note: LangText | None = None
     inferred_from: InferredFrom | None = None
     place: Slug | None = None
@@ -394,7 +432,14 @@ class Agreement(Record):
     kind: AgreementKind
     title: LangText
     alt_titles: LangTexts | None = None
-    parties: list[Slug] = Field(min_length=1)
+    level: Level | None = Field(default=None, description=LEVEL_HELP)
+    parties: list[Slug | Literal["unknown"]] = Field(
+        min_length=1,
+        description="Parties by id; 'unknown' for each party no source names (a country alone is its id).",
+    )
+    party_count: int | None = Field(
+        default=None, ge=1, description="How many parties there are, when a source says and not all are named."
+    )
     term: Duration | None = None
     renewal: Renewal | None = None
     topics: list[Slug] = Field(default_factory=list)
@@ -409,6 +454,28 @@ class Agreement(Record):
     _v_title = field_validator("title", "alt_titles", "note")(classmethod(lambda cls, v: _check_langs(v)))
 
 
+# ---------------------------------------------------------------- packages
+class Package(Named):
+    """Agreements signed together (at one visit or ceremony): each counts on its own, the package as one."""
+
+    members: list[Slug] = Field(min_length=1, description="The agreements of the package that are curated.")
+    size: int | None = Field(
+        default=None, ge=1, description="How many documents were signed together, as a source counts them."
+    )
+    date: EventDateValue | None = None
+    inferred_from: InferredFrom | None = None
+    place: Slug | None = None
+    meeting: Slug | None = None
+    level: Level | None = None
+    sources: list[Slug] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _size_holds_members(self) -> Package:
+        if self.size is not None and self.size < len(self.members):
+            raise ValueError(f"size: {self.size} is fewer than the {len(self.members)} members listed")
+        return self
+
+
 REGISTRIES: dict[str, type[Record]] = {
     "sources.yaml": Source,
     "actors.yaml": Actor,
@@ -419,3 +486,6 @@ REGISTRIES: dict[str, type[Record]] = {
     "meetings.yaml": Meeting,
 }
 """Registry file name -> record model; each file is a YAML list of records."""
+
+OPTIONAL_REGISTRIES: dict[str, type[Record]] = {"packages.yaml": Package}
+"""Registry files a data directory may leave out."""

@@ -47,6 +47,8 @@ KIND_SEGMENTS: dict[str, str] = {
     "signing": "signing",
     "signature": "signature",
     "date-claim": "date-claim",
+    "role-claim": "role-claim",
+    "package": "package",
     "meeting": "meeting",
     "topic": "topic",
     "source": "source",

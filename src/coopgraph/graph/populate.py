@@ -93,6 +93,14 @@ QUALIFIERS = {
     "year-unknown": COOP.YearUnknown,
     "disputed": COOP.SourcesDisagree,
 }
+LEVELS = {
+    "heads-of-state-or-government": COOP.HeadsOfStateOrGovernment,
+    "foreign-ministers": COOP.ForeignMinisters,
+    "sector-ministers": COOP.SectorMinisters,
+    "agencies": COOP.Agencies,
+    "companies": COOP.Companies,
+}
+ROLES = {"signatory": COOP.SignatoryRole, "witness": COOP.WitnessRole, "attendee": COOP.AttendeeRole}
 PRECISIONS = {"day": COOP.DayPrecision, "month": COOP.MonthPrecision, "year": COOP.YearPrecision}
 DATATYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 
@@ -204,6 +212,8 @@ class _Minter:
             kind = "meeting"
         elif ident in w.sources:
             kind = "source"
+        elif ident in w.packages:
+            kind = "package"
         else:
             kind = "agreement"
         return self.mint(kind, ident)
@@ -343,6 +353,24 @@ class _Minter:
             yield from self.meeting(meeting)
         for agreement in w.agreements.values():
             yield from self.agreement(agreement)
+        for package in w.packages.values():
+            yield from self.package(package)
+
+    def package(self, package: m.Package) -> Iterator[Triple]:
+        node = self.record(package.id)
+        yield node, RDF.type, COOP.AgreementPackage
+        yield from self.names(node, package, package.name)
+        for member in package.members:
+            yield node, COOP.packageMember, self.iri(member)
+            yield self.iri(member), COOP.inPackage, node
+        if package.size is not None:
+            yield node, COOP.packageSize, self.lit(package.size)
+        yield from self.event_date(node, package.date, package.inferred_from)
+        yield from self.links(node, COOP.place, package.place)
+        yield from self.links(node, COOP.duringMeeting, package.meeting)
+        if package.level:
+            yield node, COOP.level, LEVELS[package.level]
+        yield from self.sources(node, package.sources)
 
     def source(self, source: m.Source) -> Iterator[Triple]:
         node = self.record(source.id)
@@ -442,7 +470,14 @@ class _Minter:
         yield node, RDF.type, AGREEMENT_CLASSES[agreement.kind]
         yield from self.names(node, agreement, agreement.title)
         yield from self.texts(node, DCTERMS.title, agreement.title)
-        yield from self.links(node, COOP.hasParty, agreement.parties)
+        yield from self.links(node, COOP.hasParty, [p for p in agreement.parties if p != "unknown"])
+        unnamed = agreement.parties.count("unknown")
+        if unnamed:
+            yield node, COOP.unnamedParties, self.lit(unnamed)
+        if agreement.party_count is not None:
+            yield node, COOP.partyCount, self.lit(agreement.party_count)
+        if agreement.level:
+            yield node, COOP.level, LEVELS[agreement.level]
         yield from self.links(node, COOP.hasTopic, agreement.topics)
         yield from self.links(node, COOP.adoptedAt, agreement.adopted_at)
         yield from self.links(node, COOP.mentions, agreement.mentions)
@@ -486,11 +521,14 @@ class _Minter:
         yield from self.texts(event, COOP.dateNote, signing.date_note)
         yield from self.links(event, COOP.place, signing.place)
         yield from self.links(event, COOP.duringMeeting, signing.meeting)
+        if signing.level:
+            yield event, COOP.level, LEVELS[signing.level]
         yield from self.texts(event, SKOS.note, signing.note)
         yield from self.sources(event, signing.sources or agreement.sources)
         for group, prop in (("witnesses", COOP.witness), ("attendees", COOP.attendee)):
-            for person in getattr(signing, group):
+            for j, person in enumerate(getattr(signing, group), start=1):
                 yield event, prop, self.iri(person.person)
+                yield from self.role_claims(event, agreement.id, index, group, j, person.person, person.disputed)
         for j, signatory in enumerate(signing.signatories, start=1):
             signature = self.sub("signature", f"{agreement.id}-{index}-{j}", "signings", index - 1, "signatories", j - 1)
             yield signature, RDF.type, COOP.Signature
@@ -502,6 +540,23 @@ class _Minter:
                 yield signature, COOP.signatory, self.iri(signatory.person)
             yield from self.links(signature, COOP.inCapacityOf, signatory.post)
             yield from self.links(signature, COOP.onBehalfOf, signatory.on_behalf_of)
+            if signatory.disputed:
+                yield signature, COOP.roleCertainty, COOP.Disputed
+                yield from self.role_claims(event, agreement.id, index, "signatories", j, signatory.person, signatory.disputed)
+
+    def role_claims(
+        self, event: URIRef, agreement: str, index: int, group: str, j: int, person: str, claims: list[m.RoleClaim] | None
+    ) -> Iterator[Triple]:
+        """Each source's version of someone's role at a signing, when the sources disagree."""
+        for k, claim in enumerate(claims or [], start=1):
+            at = ("signings", index - 1, group, j - 1, "disputed", k - 1)
+            node = self.sub("role-claim", f"{agreement}-{index}-{group}-{j}-{k}", *at)
+            yield event, COOP.roleClaim, node
+            yield node, RDF.type, COOP.RoleClaim
+            yield node, COOP.aboutPerson, self.iri(person)
+            yield node, COOP.claimedRole, ROLES[claim.role]
+            yield from self.texts(node, SKOS.note, claim.note)
+            yield from self.sources(node, claim.sources)
 
 
 class _NTerm(str):

@@ -176,6 +176,31 @@ class COOP(DefinedNamespace):
     inferredFrom: URIRef  # how an inferred date was worked out (language-tagged)
     curatorLabel: URIRef  # a label the curators wrote themselves (no source gives it)
 
+    # --- record shapes of real sources (issue 12) ------------------------------
+    AgreementPackage: URIRef  # agreements signed together
+    packageMember: URIRef  # package -> agreement
+    inPackage: URIRef  # agreement -> package
+    packageSize: URIRef  # how many documents a source says were signed together
+    AgreementLevel: URIRef
+    HeadsOfStateOrGovernment: URIRef
+    ForeignMinisters: URIRef
+    SectorMinisters: URIRef
+    Agencies: URIRef
+    Companies: URIRef
+    level: URIRef  # agreement/signing/package -> AgreementLevel
+    partyCount: URIRef  # how many parties, when a source says and not all are named
+    unnamedParties: URIRef  # how many parties no source names
+    Disputed: URIRef  # certainty: sources disagree
+    roleCertainty: URIRef  # signature -> Stated/Disputed
+    Role: URIRef
+    SignatoryRole: URIRef
+    WitnessRole: URIRef
+    AttendeeRole: URIRef
+    RoleClaim: URIRef  # one source's version of someone's role at a signing
+    roleClaim: URIRef  # signing -> RoleClaim
+    aboutPerson: URIRef  # RoleClaim -> person
+    claimedRole: URIRef  # RoleClaim -> Role
+
 
 
 
