@@ -220,3 +220,44 @@ def test_thai_topic_labels_we_wrote_are_marked_as_ours(graph: ox.Store) -> None:
         "data-security", "anti-online-scams", "digital-literacy", "digital-manpower", "digital-economy",
         "digital-platform-services", "digital-inclusion", "digital-transformation", "other-fields",
     }
+
+
+# ---------------------------------------------------------------- record shapes of real sources (issue 12)
+AGREEMENT = "https://w3id.org/coopgraph/id/agreement/"
+
+
+def test_package_signed_at_modis_visit_is_one_package_of_separately_counted_agreements(graph: ox.Store) -> None:
+    """What was signed together on 3 April 2025? One package; each member still an agreement of its own."""
+    members = rows(graph, """SELECT ?m ?size WHERE { ?p a coop:AgreementPackage ; coop:packageMember ?m ;
+        coop:packageSize ?size ; coop:date "2025-04-03"^^xsd:date }""")
+    assert members == [
+        (AGREEMENT + "india-thailand-strategic-partnership-declaration-2025", "6"),
+        (AGREEMENT + "mdes-meity-digital-technologies-2025", "6"),
+    ]
+    assert all(ask(graph, f"<{m}> a/rdfs:subClassOf* coop:Agreement ; coop:hasSigning ?s") for m, _ in members)
+
+
+def test_levels_tell_a_leaders_declaration_from_a_ministries_mou(graph: ox.Store) -> None:
+    levels = dict(rows(graph, """SELECT ?a ?l WHERE { ?a coop:level ?lv . ?lv rdfs:label ?l FILTER(lang(?l) = "en")
+        ?a coop:inPackage ?p }"""))
+    assert levels == {
+        AGREEMENT + "india-thailand-strategic-partnership-declaration-2025": "heads of state or government",
+        AGREEMENT + "mdes-meity-digital-technologies-2025": "sector ministers",
+    }
+
+
+def test_escap_declaration_has_named_and_unnamed_parties(graph: ox.Store) -> None:
+    """Who signed the Seoul ministerial declaration? Thailand, and others no source names."""
+    a = f"<{AGREEMENT}ministerial-declaration-digital-cooperation-common-future-2022>"
+    assert rows(graph, f"SELECT ?p WHERE {{ {a} coop:hasParty ?p }}") == [("https://w3id.org/coopgraph/id/country/thailand",)]
+    assert rows(graph, f"SELECT ?n WHERE {{ {a} coop:unnamedParties ?n }}") == [("1",)]
+    assert not ask(graph, f"{a} coop:partyCount ?count")  # no source says how many
+
+
+def test_5th_adgmin_chaired_by_a_person_and_a_country_with_a_person_participating(graph: ox.Store) -> None:
+    m = "<https://w3id.org/coopgraph/id/meeting/adgmin-5>"
+    chairs = rows(graph, f"SELECT ?c ?kind WHERE {{ {m} coop:chair ?c . ?c a ?kind FILTER(?kind IN (coop:Person, coop:Country)) }}")
+    assert [(c.rsplit("/", 1)[1], k.rsplit("#", 1)[1]) for c, k in chairs] == [
+        ("thailand", "Country"), ("prasert-jantararuangtong", "Person")
+    ]
+    assert ask(graph, f'{m} coop:participant ?p . ?p a coop:Person ; rdfs:label "Kao Kim Hourn"@en')

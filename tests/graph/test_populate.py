@@ -148,3 +148,60 @@ def test_a_disputed_date_has_one_claim_per_source_and_no_single_date(tiny_copy: 
     second = individual("date-claim", "signing-bloc-beta-mou-2025-1-2")
     assert graph.value(second, COOP.date) == Literal("2025-05-02", datatype=XSD.date)
     assert origins[second].line == 10
+
+
+def test_disputed_role_posts_and_unnamed_parties(tiny_copy: Path) -> None:
+    """A minister one source says signed and another says only witnessed; two posts at once; an unnamed party."""
+    agreement = tiny_copy / "agreements" / "alpha-beta-digital-mou-2024.yaml"
+    text = agreement.read_text(encoding="utf-8")
+    text = text.replace(
+        "      - {person: ada-alpha, post: alpha-digital-minister, for: alpha-digital-ministry}\n",
+        "      - person: ada-alpha\n        post: [alpha-digital-minister, alpha-digital-minister]\n"
+        "        for: alpha-digital-ministry\n        disputed:\n"
+        "          - {role: signatory, sources: [press-release-1]}\n"
+        "          - {role: witness, sources: [bloc-charter], note: {en: she says she only witnessed}}\n",
+    )
+    text = text.replace("parties: [alpha-digital-ministry, beta-old-ministry]", "parties: [alpha-digital-ministry, beta-old-ministry, unknown]\nparty-count: 3\nlevel: sector-ministers")
+    agreement.write_text(text, encoding="utf-8")
+    graph, _ = populate(curate(tiny_copy))
+    node = individual("agreement", "alpha-beta-digital-mou-2024")
+    assert graph.value(node, COOP.partyCount) == Literal(3) and graph.value(node, COOP.unnamedParties) == Literal(1)
+    assert graph.value(node, COOP.level) == COOP.SectorMinisters
+    signing = individual("signing", "alpha-beta-digital-mou-2024-1")
+    signature = individual("signature", "alpha-beta-digital-mou-2024-1-1")
+    assert graph.value(signature, COOP.roleCertainty) == COOP.Disputed
+    claims = {
+        (graph.value(c, COOP.claimedRole), graph.value(c, PROV.wasDerivedFrom)) for c in graph.objects(signing, COOP.roleClaim)
+    }
+    assert claims == {
+        (COOP.SignatoryRole, individual("source", "press-release-1")),
+        (COOP.WitnessRole, individual("source", "bloc-charter")),
+    }
+    assert all(graph.value(c, COOP.aboutPerson) == individual("person", "ada-alpha") for c in graph.objects(signing, COOP.roleClaim))
+
+
+def test_two_posts_at_one_signing(tiny_copy: Path) -> None:
+    posts = tiny_copy / "posts.yaml"
+    posts.write_text(
+        posts.read_text(encoding="utf-8")
+        + "- id: alpha-deputy-prime-minister\n  name: {en: Deputy Prime Minister of Alpha}\n  organization: alpha-digital-ministry\n  sources: [press-release-1]\n",
+        encoding="utf-8",
+    )
+    agreement = tiny_copy / "agreements" / "alpha-beta-digital-mou-2024.yaml"
+    agreement.write_text(
+        agreement.read_text(encoding="utf-8").replace("post: alpha-digital-minister,", "post: [alpha-digital-minister, alpha-deputy-prime-minister],"),
+        encoding="utf-8",
+    )
+    graph, _ = populate(curate(tiny_copy))
+    signature = individual("signature", "alpha-beta-digital-mou-2024-1-1")
+    assert set(graph.objects(signature, COOP.inCapacityOf)) == {
+        individual("post", "alpha-digital-minister"), individual("post", "alpha-deputy-prime-minister")
+    }
+
+
+def test_a_person_named_only_in_thai_passes_every_check(tiny_copy: Path) -> None:
+    from coopgraph.cli import main
+
+    people = tiny_copy / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("  name: {en: Bob Beta}", "  name: {th: บ็อบ เบตา}"), encoding="utf-8")
+    assert main(["check", "--data", str(tiny_copy)]) == 0  # the model, the references and the SHACL shapes

@@ -440,6 +440,9 @@ def _check_structure(world: World) -> list[Problem]:
         for i, signing in enumerate(agreement.signings):
             for j, signatory in enumerate(signing.signatories):
                 party = signatory.on_behalf_of
+                if signatory.disputed and signatory.person == "unknown":
+                    where = world.location(ident, "signings", i, "signatories", j, "disputed")
+                    problems.append(Problem(where, "a disputed role needs a named person (not 'unknown')"))
                 if party and party not in agreement.parties and party in world.origins:
                     where = world.location(ident, "signings", i, "signatories", j, "for")
                     problems.append(Problem(where, f"signatory signs for '{party}', which is not a party of this agreement"))
