@@ -186,6 +186,8 @@ class Named(Record):
 
     @model_validator(mode="after")
     def _own_labels_are_names(self) -> Named:
+        if not self.name:
+            raise ValueError("name: give a name in at least one language, e.g. {th: ...} or {en: ...}")
         for tag in self.curator_labels:
             if tag not in self.name:
                 raise ValueError(f"curator-labels: {tag!r} has no name in that language (names: {', '.join(self.name)})")
@@ -452,6 +454,13 @@ class Agreement(Record):
     sources: list[Slug] = Field(min_length=1)
 
     _v_title = field_validator("title", "alt_titles", "note")(classmethod(lambda cls, v: _check_langs(v)))
+
+    @field_validator("title")
+    @classmethod
+    def _some_title(cls, v: dict[str, str]) -> dict[str, str]:
+        if not v:
+            raise ValueError("give a title in at least one language, e.g. {en: ...}")
+        return v
 
 
 # ---------------------------------------------------------------- packages
