@@ -502,7 +502,7 @@ def test_label_columns_fall_back_to_any_language_never_to_an_iri(capsys: pytest.
 def _entity_column_only(capsys: pytest.CaptureFixture[str], out: Path, iri: str) -> bool:
     """The IRI may appear as the row's entity (an IRI cell, <...> in TSV), never as a label's text."""
     for name in saved_names():
-        code, text, _ = cli(capsys, "query", name, "--out", str(out), "-f", "tsv")
+        _, text, _ = cli(capsys, "query", name, "--out", str(out), "-f", "tsv")
         if f'"{iri}"' in text:
             return False
     return True

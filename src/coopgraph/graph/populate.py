@@ -266,13 +266,13 @@ class _Minter:
     def event_date(
         self, node: URIRef, value: str | m.DisputedDate | None, inferred_from: dict[str, str] | None, *at: int | str
     ) -> Iterator[Triple]:
-        """The date of an event: coop:date where it is an xsd date, else EDTF text, bounds and qualifiers.
+        """The date of an event: coop:date where it is an xsd date, its bounds, and EDTF text and qualifiers.
 
-        A plain stated date gives coop:date and coop:datePrecision only, as
-        before.  Anything else adds coop:edtf, coop:earliest/coop:latest (the
-        days it may mean, for period queries) and a coop:dateQualifier per
-        doubt; each value of a disputed date becomes a coop:DateClaim with its
-        sources.
+        Every event date gets coop:earliest/coop:latest (the days it may mean,
+        for period queries); a plain stated date adds coop:date and
+        coop:datePrecision, as before.  Anything else adds coop:edtf and a
+        coop:dateQualifier per doubt; each value of a disputed date becomes a
+        coop:DateClaim with its sources.
         """
         if value is None or value == "unknown":
             return
@@ -297,13 +297,14 @@ class _Minter:
         if when.exact is not None:
             yield node, COOP.date, self.lit(when.exact.text, datatype=DATATYPES[when.exact.precision])
             yield node, COOP.datePrecision, PRECISIONS[when.exact.precision]
-        if when.plain and not inferred_from and not claim:
-            return
-        yield node, COOP.edtf, self.lit(when.edtf)
+        # bounds on every event date, plain ones too: period queries then compare days, on any engine
         if when.earliest is not None:
             yield node, COOP.earliest, self.lit(when.earliest.isoformat(), datatype=XSD.date)
         if when.latest is not None:
             yield node, COOP.latest, self.lit(when.latest.isoformat(), datatype=XSD.date)
+        if when.plain and not inferred_from and not claim:
+            return
+        yield node, COOP.edtf, self.lit(when.edtf)
         for qualifier in when.qualifiers:
             yield node, COOP.dateQualifier, QUALIFIERS[qualifier]
         if inferred_from:
