@@ -190,9 +190,9 @@ BAD_ADDITIONS = {
         'topic:stray a coop:Topic ; skos:prefLabel "Stray"@en .',
         "must be in the cooperation-topic scheme",
     ),
-    "person without English name": (
-        'person:anon a coop:Person ; rdfs:label "นิรนาม"@th .',
-        "needs a name in English",
+    "person without any name": (
+        "person:anon a coop:Person .",
+        "A person needs a name (rdfs:label) in at least one language",
     ),
 }
 

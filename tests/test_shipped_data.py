@@ -64,8 +64,8 @@ def test_seed_signing_date_place_meeting_signatory(graph: ox.Store) -> None:
     found = rows(graph, f"""SELECT ?date ?place ?meeting_th ?signer_th ?post_th WHERE {{
         <https://w3id.org/coopgraph/id/agreement/{ASEAN_CHINA}> coop:hasSigning ?s .
         ?s coop:date ?date ; coop:place/rdfs:label ?place ; coop:duringMeeting/rdfs:label ?meeting_th ;
-           coop:hasSignature ?sig . ?sig coop:signatory/rdfs:label ?signer_th ; coop:inCapacityOf/rdfs:label ?post_th ;
-           coop:onBehalfOf <https://w3id.org/coopgraph/id/organization/asean> .
+           coop:hasSignature ?sig . ?sig coop:signatory/rdfs:label ?signer_th ; coop:inCapacityOf/rdfs:label ?post_th .
+        FILTER NOT EXISTS {{ ?sig coop:onBehalfOf ?side }}  # no source says for which party he signed (issue 12)
         FILTER(lang(?place) = "en" && lang(?meeting_th) = "th" && lang(?signer_th) = "th" && lang(?post_th) = "th") }}""")
     assert found == [(
         "2024-02-02", "Singapore", "การประชุมรัฐมนตรีอาเซียนด้านดิจิทัลและสาธารณรัฐประชาชนจีน",
@@ -126,11 +126,10 @@ RECORDS = [
     ("mdes-cambodia-mptc-call-centre-hybrid-scam-2022", "2022-07-05", "date", "77kaoded.com/news/lakana/2307907"),
     ("mdes-meity-digital-technologies-2025", "2025-04-03", "date", "theshillongtimes.com"),
     ("thailand-microsoft-digital-first-ai-2023", "2023-11-16", "date", "nationthailand.com/business/corporate/40032915"),
-    ("mdes-google-strategic-collaboration-2023", "2023", "gYear", "nationthailand.com/news/policy/40043311"),
+    ("mdes-google-mou-2023", "2023", "gYear", "nationthailand.com/news/policy/40043311"),
     ("ministerial-declaration-digital-cooperation-common-future-2022", "2022-11-10", "date", "nationthailand.com/thailand/general/40021921"),
     ("bangkok-digital-declaration-2025", "2025-01-17", "date", "usasean.org"),
     ("kominfo-timor-leste-mtc-communications-informatics-2024", "2024-01-26", "date", "bnnbreaking.com"),
-    ("komdigi-bmdv-digital-cooperation-2024", "2024-11", "gYearMonth", "habanusantara.net"),
     ("komdigi-uk-digital-partnership-2025", "2025-01-21", "date", "topik.id"),
     ("saudi-mcit-singapore-mci-digital-economy-moc-2022", "2022-09", "gYearMonth", "zawya.com"),
 ]
@@ -144,6 +143,19 @@ def test_records_agreement_with_date_precision_and_source(
     assert ask(graph, f"""{a} a/rdfs:subClassOf* coop:Agreement ; rdfs:label ?en ; prov:wasDerivedFrom/coop:url ?u .
         {{ {a} coop:hasSigning/coop:date ?d }} UNION {{ {a} coop:hasStatusChange/coop:date ?d }}
         FILTER(lang(?en) = "en" && CONTAINS(STR(?u), "{url}") && ?d = "{date}"^^xsd:{datatype})""")
+
+
+def test_records_komdigi_bmdv_date_is_disputed_with_each_source(graph: ox.Store) -> None:
+    """Which day was the Komdigi-BMDV MoU signed? Each source's answer, with that source; no single date."""
+    a = "<https://w3id.org/coopgraph/id/agreement/komdigi-bmdv-digital-cooperation-2024>"
+    claims = rows(graph, f"""SELECT ?edtf ?url WHERE {{ {a} coop:hasSigning ?s . ?s coop:dateQualifier coop:SourcesDisagree ;
+        coop:dateClaim ?c . ?c coop:edtf ?edtf ; prov:wasDerivedFrom/coop:url ?url
+        FILTER NOT EXISTS {{ ?s coop:date ?any }} }} ORDER BY ?edtf ?url""")
+    assert [(edtf, url.split("/")[2]) for edtf, url in claims] == [
+        ("2024-11-21/2024-11-22", "habanusantara.net"),
+        ("2024-11-21/2024-11-22", "m.tribunnews.com"),
+        ("2024-11-24", "teknologi.bisnis.com"),
+    ]
 
 
 def test_records_unknown_signatories_stay_unknown(graph: ox.Store) -> None:
@@ -261,3 +273,56 @@ def test_added_unknown_stays_unknown(graph: ox.Store) -> None:
         ?sig coop:certainty coop:Unknown FILTER NOT EXISTS { ?sig coop:signatory ?p } }""")
     names = {a.rsplit("/", 1)[-1] for (a,) in unknown}
     assert {"dict-china-miit-digital-ict-2023", "japan-mic-singapore-mci-ict-moc-2021"} <= names
+def test_thai_topic_labels_we_wrote_are_marked_as_ours(graph: ox.Store) -> None:
+    """A Thai topic label is the seed release's wording, or marked coop:curatorLabel (issue 12, item 7)."""
+    labels = rows(graph, """SELECT ?topic (EXISTS { ?topic coop:curatorLabel ?th } AS ?ours) WHERE {
+        ?topic a coop:Topic ; rdfs:label ?th FILTER(lang(?th) = "th") }""")
+    assert len(labels) == 42
+    from_the_release = {topic.rsplit("/", 1)[1] for topic, ours in labels if ours == "false"}
+    assert from_the_release == {  # each of these Thai wordings is in the seed release (thaigov-news-78348)
+        "digital-policy-and-regulation", "digital-service-governance", "digital-infrastructure", "telecommunications",
+        "radio-spectrum", "digital-technologies", "emerging-technologies", "digital-security", "cybersecurity",
+        "data-security", "anti-online-scams", "digital-literacy", "digital-manpower", "digital-economy",
+        "digital-platform-services", "digital-inclusion", "digital-transformation", "other-fields",
+    }
+
+
+# ---------------------------------------------------------------- record shapes of real sources (issue 12)
+AGREEMENT = "https://w3id.org/coopgraph/id/agreement/"
+
+
+def test_package_signed_at_modis_visit_is_one_package_of_separately_counted_agreements(graph: ox.Store) -> None:
+    """What was signed together on 3 April 2025? One package; each member still an agreement of its own."""
+    members = rows(graph, """SELECT ?m ?size WHERE { ?p a coop:AgreementPackage ; coop:packageMember ?m ;
+        coop:packageSize ?size ; coop:date "2025-04-03"^^xsd:date }""")
+    assert members == [
+        (AGREEMENT + "india-thailand-strategic-partnership-declaration-2025", "6"),
+        (AGREEMENT + "mdes-meity-digital-technologies-2025", "6"),
+    ]
+    assert all(ask(graph, f"<{m}> a/rdfs:subClassOf* coop:Agreement ; coop:hasSigning ?s") for m, _ in members)
+
+
+def test_levels_tell_a_leaders_declaration_from_a_ministries_mou(graph: ox.Store) -> None:
+    levels = dict(rows(graph, """SELECT ?a ?l WHERE { ?a coop:level ?lv . ?lv rdfs:label ?l FILTER(lang(?l) = "en")
+        ?a coop:inPackage ?p }"""))
+    assert levels == {
+        AGREEMENT + "india-thailand-strategic-partnership-declaration-2025": "heads of state or government",
+        AGREEMENT + "mdes-meity-digital-technologies-2025": "sector ministers",
+    }
+
+
+def test_escap_declaration_has_named_and_unnamed_parties(graph: ox.Store) -> None:
+    """Who signed the Seoul ministerial declaration? Thailand, and others no source names."""
+    a = f"<{AGREEMENT}ministerial-declaration-digital-cooperation-common-future-2022>"
+    assert rows(graph, f"SELECT ?p WHERE {{ {a} coop:hasParty ?p }}") == [("https://w3id.org/coopgraph/id/country/thailand",)]
+    assert rows(graph, f"SELECT ?n WHERE {{ {a} coop:unnamedParties ?n }}") == [("1",)]
+    assert not ask(graph, f"{a} coop:partyCount ?count")  # no source says how many
+
+
+def test_5th_adgmin_chaired_by_a_person_and_a_country_with_a_person_participating(graph: ox.Store) -> None:
+    m = "<https://w3id.org/coopgraph/id/meeting/adgmin-5>"
+    chairs = rows(graph, f"SELECT ?c ?kind WHERE {{ {m} coop:chair ?c . ?c a ?kind FILTER(?kind IN (coop:Person, coop:Country)) }}")
+    assert [(c.rsplit("/", 1)[1], k.rsplit("#", 1)[1]) for c, k in chairs] == [
+        ("thailand", "Country"), ("prasert-jantararuangtong", "Person")
+    ]
+    assert ask(graph, f'{m} coop:participant ?p . ?p a coop:Person ; rdfs:label "Kao Kim Hourn"@en')

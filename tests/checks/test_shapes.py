@@ -175,7 +175,7 @@ FIRES = {
     "node-level or of and/hasValue": "A dated signing needs a date precision that matches its date",
     "in": "A status must be one of planned",
     "hasValue": "A topic must be in the cooperation-topic scheme",
-    "qualifiedMinCount + languageIn": "A person needs a name in English",
+    "qualifiedMinCount + languageIn": "A topic needs a preferred name in English",
     "uniqueLang": "A thing has at most one preferred name (skos:prefLabel) per language",
     "pattern": "must start with http:// or https://",
     "minInclusive": "A cooperation area's number is a whole number from 1 up.",

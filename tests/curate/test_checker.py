@@ -55,3 +55,71 @@ def test_all_problems_reported_at_once(tiny_copy: Path) -> None:
 def test_missing_directory_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CoopgraphError, match="no such data directory"):
         curate(tmp_path / "nowhere")
+
+
+# --- errors without cascades (issue 12, item 5) ---------------------------------------------------
+
+
+def test_an_invalid_record_is_reported_once_and_its_references_say_so(tiny_copy: Path) -> None:
+    people = tiny_copy / "people.yaml"
+    text = people.read_text(encoding="utf-8")
+    people.write_text(text.replace("- id: ada-alpha\n", "- id: ada-alpha\n  nickname: Ada\n", 1), encoding="utf-8")
+    with pytest.raises(CoopgraphError) as raised:
+        curate(tiny_copy)
+    shown = [str(p) for p in raised.value.problems]
+    about_ada = [s for s in shown if "ada-alpha" in s or "nickname" in s]
+    at = f"{display_path(people)}:1"
+    assert len([s for s in shown if "nickname" in s]) == 1  # the record's own problem, once
+    references = [s for s in about_ada if "signatory 'ada-alpha'" in s]
+    assert references and all(f"is defined at {at} but invalid" in s for s in references)
+    assert not any("'ada-alpha' is not defined" in s for s in shown)
+
+
+def test_an_unreadable_file_does_not_cascade_into_undefined_references(tiny_copy: Path) -> None:
+    (tiny_copy / "people.yaml").write_text("- id: ada-alpha\n  name: {en: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CoopgraphError) as raised:
+        curate(tiny_copy)
+    shown = [str(p) for p in raised.value.problems]
+    assert any("people.yaml" in s for s in shown)
+    assert not any("is not defined" in s and ("signatory" in s or "witness" in s) for s in shown)
+
+
+def test_schema_and_reference_problems_come_in_one_run(tiny_copy: Path) -> None:
+    agreement = tiny_copy / "agreements" / "alpha-beta-digital-mou-2024.yaml"
+    text = agreement.read_text(encoding="utf-8").replace("term: P5Y", "term: five years").replace("[bloc]", "[blok]")
+    agreement.write_text(text, encoding="utf-8")
+    other = tiny_copy / "agreements" / "bloc-beta-mou-2025.yaml"
+    other.write_text(other.read_text(encoding="utf-8").replace("[bloc, beta]", "[bloc, betta]"), encoding="utf-8")
+    with pytest.raises(CoopgraphError) as raised:
+        curate(tiny_copy)
+    shown = " | ".join(str(p) for p in raised.value.problems)
+    assert "term: 'five years' is not a duration" in shown  # a schema problem in one file
+    assert "party 'betta' is not defined (did you mean 'beta'?)" in shown  # a reference problem in another
+
+
+def test_disputed_and_inferred_dates_are_checked(tiny_copy: Path) -> None:
+    agreement = tiny_copy / "agreements" / "bloc-beta-mou-2025.yaml"
+    agreement.write_text(
+        agreement.read_text(encoding="utf-8").replace(
+            "  - date: 2025\n",
+            "  - date:\n      values:\n        - {date: 2025-03/2025-04, sources: [bloc-charter]}\n"
+            "        - {date: 2025-05~, sources: [nowhere-release]}\n"
+            "    inferred-from: {en: the charter's date}\n",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(CoopgraphError) as raised:
+        curate(tiny_copy)
+    (problem,) = raised.value.problems
+    assert "source 'nowhere-release' is not defined" in str(problem)
+    assert problem.location.line == 10
+
+
+def test_a_bad_uncertain_date_names_its_field(tiny_copy: Path) -> None:
+    agreement = tiny_copy / "agreements" / "bloc-beta-mou-2025.yaml"
+    agreement.write_text(agreement.read_text(encoding="utf-8").replace("date: 2025", "date: 2025-07/2025-05"), encoding="utf-8")
+    with pytest.raises(CoopgraphError) as raised:
+        curate(tiny_copy)
+    assert [str(p) for p in raised.value.problems] == [
+        f"{display_path(agreement)}:7: signings[0].date: bad date '2025-07/2025-05': the range ends before it starts"
+    ]

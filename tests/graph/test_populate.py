@@ -99,3 +99,109 @@ def test_ntriples_is_the_same_graph_as_populate(tiny_copy: Path) -> None:
 def test_ntriples_refuses_a_base_that_is_not_an_iri() -> None:
     with pytest.raises(CoopgraphError, match="not an absolute IRI"):
         ntriples(curate(TINY), base="https://example.org/a base/")
+
+
+def test_uncertain_dates_keep_their_xsd_value_and_add_edtf_bounds_and_qualifiers(tiny_copy: Path) -> None:
+    agreement = tiny_copy / "agreements" / "bloc-beta-mou-2025.yaml"
+    agreement.write_text(
+        agreement.read_text(encoding="utf-8").replace(
+            "  - date: 2025\n", "  - date: 2025~\n    inferred-from: {en: the charter's dateline, th: วันที่ของกฎบัตร}\n"
+        ),
+        encoding="utf-8",
+    )
+    graph, _ = populate(curate(tiny_copy))
+    signing = individual("signing", "bloc-beta-mou-2025-1")
+    assert graph.value(signing, COOP.date) == Literal("2025", datatype=XSD.gYear)  # the precise lexical form stays
+    assert graph.value(signing, COOP.edtf) == Literal("2025~")
+    assert graph.value(signing, COOP.earliest) == Literal("2024-01-01", datatype=XSD.date)
+    assert graph.value(signing, COOP.latest) == Literal("2026-12-31", datatype=XSD.date)
+    assert set(graph.objects(signing, COOP.dateQualifier)) == {COOP.Approximate, COOP.Inferred}
+    assert Literal("the charter's dateline", lang="en") in set(graph.objects(signing, COOP.inferredFrom))
+
+
+def test_a_disputed_date_has_one_claim_per_source_and_no_single_date(tiny_copy: Path) -> None:
+    agreement = tiny_copy / "agreements" / "bloc-beta-mou-2025.yaml"
+    agreement.write_text(
+        agreement.read_text(encoding="utf-8").replace(
+            "  - date: 2025\n",
+            "  - date:\n      values:\n        - {date: 2025-03/2025-04, sources: [bloc-charter]}\n"
+            "        - {date: 2025-05-02, sources: [press-release-1], note: {en: the release's day}}\n",
+        ),
+        encoding="utf-8",
+    )
+    graph, origins = populate(curate(tiny_copy))
+    signing = individual("signing", "bloc-beta-mou-2025-1")
+    assert graph.value(signing, COOP.date) is None and graph.value(signing, COOP.datePrecision) is None
+    assert graph.value(signing, COOP.edtf) == Literal("2025-03/2025-04 | 2025-05-02")
+    assert (graph.value(signing, COOP.earliest), graph.value(signing, COOP.latest)) == (
+        Literal("2025-03-01", datatype=XSD.date),
+        Literal("2025-05-02", datatype=XSD.date),
+    )
+    assert set(graph.objects(signing, COOP.dateQualifier)) == {COOP.SourcesDisagree, COOP.WithinRange}
+    claims = {
+        str(graph.value(c, COOP.edtf)): graph.value(c, PROV.wasDerivedFrom) for c in graph.objects(signing, COOP.dateClaim)
+    }
+    assert claims == {
+        "2025-03/2025-04": individual("source", "bloc-charter"),
+        "2025-05-02": individual("source", "press-release-1"),
+    }
+    second = individual("date-claim", "signing-bloc-beta-mou-2025-1-2")
+    assert graph.value(second, COOP.date) == Literal("2025-05-02", datatype=XSD.date)
+    assert origins[second].line == 10
+
+
+def test_disputed_role_posts_and_unnamed_parties(tiny_copy: Path) -> None:
+    """A minister one source says signed and another says only witnessed; two posts at once; an unnamed party."""
+    agreement = tiny_copy / "agreements" / "alpha-beta-digital-mou-2024.yaml"
+    text = agreement.read_text(encoding="utf-8")
+    text = text.replace(
+        "      - {person: ada-alpha, post: alpha-digital-minister, for: alpha-digital-ministry}\n",
+        "      - person: ada-alpha\n        post: [alpha-digital-minister, alpha-digital-minister]\n"
+        "        for: alpha-digital-ministry\n        disputed:\n"
+        "          - {role: signatory, sources: [press-release-1]}\n"
+        "          - {role: witness, sources: [bloc-charter], note: {en: she says she only witnessed}}\n",
+    )
+    text = text.replace("parties: [alpha-digital-ministry, beta-old-ministry]", "parties: [alpha-digital-ministry, beta-old-ministry, unknown]\nparty-count: 3\nlevel: sector-ministers")
+    agreement.write_text(text, encoding="utf-8")
+    graph, _ = populate(curate(tiny_copy))
+    node = individual("agreement", "alpha-beta-digital-mou-2024")
+    assert graph.value(node, COOP.partyCount) == Literal(3) and graph.value(node, COOP.unnamedParties) == Literal(1)
+    assert graph.value(node, COOP.level) == COOP.SectorMinisters
+    signing = individual("signing", "alpha-beta-digital-mou-2024-1")
+    signature = individual("signature", "alpha-beta-digital-mou-2024-1-1")
+    assert graph.value(signature, COOP.roleCertainty) == COOP.Disputed
+    claims = {
+        (graph.value(c, COOP.claimedRole), graph.value(c, PROV.wasDerivedFrom)) for c in graph.objects(signing, COOP.roleClaim)
+    }
+    assert claims == {
+        (COOP.SignatoryRole, individual("source", "press-release-1")),
+        (COOP.WitnessRole, individual("source", "bloc-charter")),
+    }
+    assert all(graph.value(c, COOP.aboutPerson) == individual("person", "ada-alpha") for c in graph.objects(signing, COOP.roleClaim))
+
+
+def test_two_posts_at_one_signing(tiny_copy: Path) -> None:
+    posts = tiny_copy / "posts.yaml"
+    posts.write_text(
+        posts.read_text(encoding="utf-8")
+        + "- id: alpha-deputy-prime-minister\n  name: {en: Deputy Prime Minister of Alpha}\n  organization: alpha-digital-ministry\n  sources: [press-release-1]\n",
+        encoding="utf-8",
+    )
+    agreement = tiny_copy / "agreements" / "alpha-beta-digital-mou-2024.yaml"
+    agreement.write_text(
+        agreement.read_text(encoding="utf-8").replace("post: alpha-digital-minister,", "post: [alpha-digital-minister, alpha-deputy-prime-minister],"),
+        encoding="utf-8",
+    )
+    graph, _ = populate(curate(tiny_copy))
+    signature = individual("signature", "alpha-beta-digital-mou-2024-1-1")
+    assert set(graph.objects(signature, COOP.inCapacityOf)) == {
+        individual("post", "alpha-digital-minister"), individual("post", "alpha-deputy-prime-minister")
+    }
+
+
+def test_a_person_named_only_in_thai_passes_every_check(tiny_copy: Path) -> None:
+    from coopgraph.cli import main
+
+    people = tiny_copy / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("  name: {en: Bob Beta}", "  name: {th: บ็อบ เบตา}"), encoding="utf-8")
+    assert main(["check", "--data", str(tiny_copy)]) == 0  # the model, the references and the SHACL shapes

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ from coopgraph.graph.store import memory_store
 from coopgraph.graph.vocab import COOP, individual
 from coopgraph.sparql.query import query_prefixes, run, with_prefixes, with_values
 from coopgraph.sparql.queryfile import bind, find_query, saved_names
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TINY
 from tests.sparql.conftest import Listener
 
 AGREEMENT = "https://w3id.org/coopgraph/id/agreement/"
@@ -174,8 +175,8 @@ def test_dates_ranges_and_expiry(capsys: pytest.CaptureFixture[str], shipped_bui
     in_2024 = {
         r["agreement"].removeprefix(AGREEMENT): r["date"] for r in rows(capsys, shipped_build, "agreements-in-period")
     }
-    assert in_2024["komdigi-bmdv-digital-cooperation-2024"] == "2024-11"  # month precision kept
-    assert "mdes-google-strategic-collaboration-2023" not in in_2024
+    assert in_2024["komdigi-bmdv-digital-cooperation-2024"] == "2024-11-21/2024-11-22 | 2024-11-24"  # sources disagree
+    assert "mdes-google-mou-2023" not in in_2024
     soon = rows(capsys, shipped_build, "agreements-expiring", "as_of=2027-06-01", "months=12")
     assert [(r["agreement"].removeprefix(AGREEMENT), r["expires"]) for r in soon] == [
         ("mdes-lao-mtc-postal-telecom-ict-digital-2022", "2027-11-07")
@@ -187,11 +188,57 @@ def test_dates_ranges_and_expiry(capsys: pytest.CaptureFixture[str], shipped_bui
     assert years["2024"] >= 4 and sum(years.values()) == len(list((ROOT / "data" / "agreements").glob("*.yaml")))
 
 
+def test_uncertain_dates_are_kept_in_periods_and_marked(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+    """Komdigi-BMDV: signed at IDDC 2024 (21-22 Nov) says one source, 'today' on 24 Nov says another."""
+    komdigi = "komdigi-bmdv-digital-cooperation-2024"
+
+    def found(start: str, end: str) -> dict[str, dict[str, str]]:
+        listed = rows(capsys, shipped_build, "agreements-in-period", f"from={start}", f"to={end}")
+        return {r["agreement"].removeprefix(AGREEMENT): r for r in listed if r["event"] == "signed"}
+
+    late_november = found("2024-11-23", "2024-11-30")[komdigi]  # only the second source's day is in it
+    assert late_november["in_period"] == "may fall"
+    assert {"sources disagree", "within a range"} <= set(late_november["date_certainty"].split(", "))
+    assert found("2024-11-01", "2024-11-30")[komdigi]["in_period"] == "within"  # every claim is in November
+    assert komdigi not in found("2024-11-01", "2024-11-20")
+    inferred = found("2024-02-02", "2024-02-02")["mdes-kominfo-ict-digitalization-2024"]
+    assert (inferred["in_period"], inferred["date_certainty"]) == ("within", "inferred")
+    plain = found("2024-01-26", "2024-01-26")["kominfo-timor-leste-mtc-communications-informatics-2024"]
+    assert plain["date_certainty"] == "stated"
+    gaps = {(r["gap"], r["item"].rsplit("/", 1)[1]): r["detail"] for r in rows(capsys, shipped_build, "curation-gaps")}
+    assert gaps[("signing date: sources disagree", komdigi)] == "2024-11-21/2024-11-22 | 2024-11-24"
+    assert gaps[("signing date: inferred", "mdes-kominfo-ict-digitalization-2024")].startswith("2024-02-02: The release")
+
+
+def test_period_and_year_queries_include_what_may_fall_there(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Approximate, uncertain, ranged and year-less dates: each period and year that may hold them shows them."""
+    from coopgraph.pipeline import build
+
+    data = tmp_path / "data"
+    shutil.copytree(TINY, data)
+    agreement = data / "agreements" / "bloc-beta-mou-2025.yaml"
+    agreement.write_text(agreement.read_text(encoding="utf-8").replace("date: 2025\n", "date: 2025~\n"), encoding="utf-8")
+    agreement = data / "agreements" / "alpha-beta-digital-mou-2024.yaml"
+    agreement.write_text(agreement.read_text(encoding="utf-8").replace("date: 2024-02-02\n", "date: XXXX-02-02\n"), encoding="utf-8")
+    out = tmp_path / "build"
+    build(data, out, reasoner="none")
+    in_2026 = {r["agreement"].rsplit("/", 1)[1]: r for r in rows(capsys, out, "agreements-in-period", "from=2026-01-01", "to=2026-12-31")}
+    assert in_2026["bloc-beta-mou-2025"]["in_period"] == "may fall"  # around 2025: 2024-2026
+    assert in_2026["bloc-beta-mou-2025"]["date_certainty"] == "approximate"
+    assert in_2026["alpha-beta-digital-mou-2024"]["date_certainty"] == "year unknown"  # 2 February of 2026, maybe
+    march = rows(capsys, out, "agreements-in-period", "from=2026-03-01", "to=2026-03-31")
+    assert [r["agreement"].rsplit("/", 1)[1] for r in march] == ["bloc-beta-mou-2025"]  # no 2 February in March
+    years = {r["year"]: (int(r["agreements"]), int(r["may_fall"])) for r in rows(capsys, out, "agreements-per-year")}
+    assert years[""] == (2, 0)  # counted once each, under no certain year
+    assert years["2024"] == years["2025"] == years["2026"] == (0, 1)
+    assert sum(a for a, _ in years.values()) == 2
+
+
 def test_curation_gaps_and_sources(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
     gaps = {(r["gap"], r["item"].rsplit("/", 1)[1]) for r in rows(capsys, shipped_build, "curation-gaps")}
     assert ("unknown signatory", "mdes-kominfo-ict-digitalization-2024") in gaps
-    assert ("signing dated to the month", "komdigi-bmdv-digital-cooperation-2024") in gaps
-    assert ("signing dated to the year", "mdes-google-strategic-collaboration-2023") in gaps
+    assert ("signing dated to the month", "saudi-mcit-singapore-mci-digital-economy-moc-2022") in gaps
+    assert ("signing dated to the year", "mdes-google-mou-2023") in gaps
     sources = rows(capsys, shipped_build, "sources-of-agreement")
     assert {"agreement", "signing"} <= {r["about"] for r in sources}
     assert any(r["url"] == "https://www.thaigov.go.th/news/contents/details/78348" for r in sources)
@@ -311,7 +358,7 @@ def test_query_file_with_and_without_header(
 
 def test_csv_when_piped(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
     code, out, _ = cli(capsys, "query", "agreements-per-year", "--out", str(shipped_build))
-    assert code == 0 and out.startswith("year,agreements\r\n")
+    assert code == 0 and out.startswith("year,agreements,may_fall\r\n")
 
 
 # --- errors -------------------------------------------------------------------------------------------
@@ -507,3 +554,38 @@ def test_relative_iris_resolve_against_the_dataset_base(
 ) -> None:
     code, out, err = cli(capsys, "query", "ASK { <country/thailand> ?p ?o }", "--out", str(shipped_build), "-f", "json")
     assert code == 0 and json.loads(out)["boolean"] is True, err
+
+
+def test_label_columns_fall_back_to_any_language_never_to_an_iri(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A document titled only in Chinese, a person named only in Thai: every saved query shows the name."""
+    from coopgraph.pipeline import build
+
+    data = tmp_path / "data"
+    shutil.copytree(TINY, data)
+    sources = data / "sources.yaml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace("  title: {en: The bloc's charter}", "  title: {zh: 集团宪章}"), encoding="utf-8"
+    )
+    people = data / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("  name: {en: Bob Beta}", "  name: {th: บ็อบ เบตา}"), encoding="utf-8")
+    out = tmp_path / "build"
+    build(data, out, reasoner="none")
+    shown: list[str] = []
+    for name in saved_names():
+        code, text, _ = cli(capsys, "query", name, "--out", str(out), "-f", "csv")
+        assert code == 0, name
+        shown += [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    sources = rows(capsys, out, "sources-of-agreement", "agreement=agreement:bloc-beta-mou-2025")
+    shown += [r["sourceTitle"] for r in sources]
+    assert "集团宪章" in shown and "บ็อบ เบตา" in shown
+    for iri in (individual("source", "bloc-charter"), individual("person", "bob-beta")):
+        assert str(iri) not in shown or _entity_column_only(capsys, out, str(iri))
+
+
+def _entity_column_only(capsys: pytest.CaptureFixture[str], out: Path, iri: str) -> bool:
+    """The IRI may appear as the row's entity (an IRI cell, <...> in TSV), never as a label's text."""
+    for name in saved_names():
+        _, text, _ = cli(capsys, "query", name, "--out", str(out), "-f", "tsv")
+        if f'"{iri}"' in text:
+            return False
+    return True

@@ -8,4 +8,4 @@ Imports nothing from later stages.
 """
 
 # The data file kinds a JSON Schema is written for (kept here, light, so the CLI can list them).
-KINDS = ("agreement", "sources", "actors", "places", "posts", "people", "topics", "meetings")
+KINDS = ("agreement", "sources", "actors", "places", "posts", "people", "topics", "meetings", "packages")

@@ -44,7 +44,12 @@ class World:
     topics: dict[str, m.Topic] = field(default_factory=dict)
     meetings: dict[str, m.Meeting] = field(default_factory=dict)
     agreements: dict[str, m.Agreement] = field(default_factory=dict)
+    packages: dict[str, m.Package] = field(default_factory=dict)
     origins: dict[str, Location] = field(default_factory=dict)
+    #: ids of records written but failing validation: where, and the kind they would have
+    invalid: dict[str, tuple[Location, str]] = field(default_factory=dict, repr=False)
+    #: kinds whose registry file could not be read at all (YAML errors): references to them are not judged
+    unreadable: dict[str, str] = field(default_factory=dict, repr=False)
     sites: dict[str, tuple[YamlDocument, PathKey]] = field(default_factory=dict, repr=False)
 
     def location(self, ident: str, *path: int | str) -> Location:
@@ -64,11 +69,24 @@ class World:
             ("topic", self.topics),
             ("meeting", self.meetings),
             ("agreement", self.agreements),
+            ("package", self.packages),
         ):
             if ident in table:
                 return kind
         return None
 
+
+_KIND_OF: dict[type[m.Record], str] = {
+    m.Source: "source",
+    m.Actor: "actor",
+    m.Place: "place",
+    m.Post: "post",
+    m.Person: "person",
+    m.Topic: "topic",
+    m.Meeting: "meeting",
+    m.Agreement: "agreement",
+    m.Package: "package",
+}
 
 _TABLE_OF: dict[type[m.Record], str] = {
     m.Source: "sources",
@@ -79,6 +97,7 @@ _TABLE_OF: dict[type[m.Record], str] = {
     m.Topic: "topics",
     m.Meeting: "meetings",
     m.Agreement: "agreements",
+    m.Package: "packages",
 }
 
 
@@ -94,11 +113,13 @@ def curate(data_dir: Path) -> World:
     files: list[tuple[Path, type[m.Record], bool]] = [
         (data_dir / name, model, True) for name, model in m.REGISTRIES.items()
     ]
+    files += [(data_dir / name, model, True) for name, model in m.OPTIONAL_REGISTRIES.items() if (data_dir / name).exists()]
     files += [(path, m.Agreement, False) for path in sorted((data_dir / "agreements").glob("*.y*ml"))]
     known = {p.name for p in data_dir.glob("*.y*ml")}
-    for extra in sorted(known - set(m.REGISTRIES)):
+    expected = [*m.REGISTRIES, *m.OPTIONAL_REGISTRIES]
+    for extra in sorted(known - set(expected)):
         problems.append(
-            Problem(Location(display_path(data_dir / extra), 1), f"unknown data file (expected one of {', '.join(m.REGISTRIES)})")
+            Problem(Location(display_path(data_dir / extra), 1), f"unknown data file (expected one of {', '.join(expected)})")
         )
 
     for path, model, is_list in files:
@@ -109,8 +130,10 @@ def curate(data_dir: Path) -> World:
         doc = read_yaml(path, shown)
         problems += doc.problems
         if doc.problems:
+            for kind in ({"actor", "country"} if model is m.Actor else {_KIND_OF[model]}):
+                world.unreadable.setdefault(kind, shown)
             continue
-        records = list(_validate(doc, model, is_list, problems))
+        records = list(_validate(doc, model, is_list, problems, world.invalid))
         doc.value = None  # the records hold the values now; the document stays only for its lines
         docs[shown] = (doc, records)
         table: dict[str, Any] = getattr(world, _TABLE_OF[model])
@@ -136,7 +159,14 @@ def curate(data_dir: Path) -> World:
     return world
 
 
-def _validate(doc: YamlDocument, model: type[R], is_list: bool, problems: list[Problem]) -> Iterator[tuple[R, PathKey]]:
+def _validate(
+    doc: YamlDocument,
+    model: type[R],
+    is_list: bool,
+    problems: list[Problem],
+    invalid: dict[str, tuple[Location, str]] | None = None,
+) -> Iterator[tuple[R, PathKey]]:
+    """The records that pass validation; a failing one is reported here once and remembered in ``invalid``."""
     if is_list:
         if doc.value is None:
             return
@@ -154,6 +184,12 @@ def _validate(doc: YamlDocument, model: type[R], is_list: bool, problems: list[P
             yield model.model_validate(raw), rpath
         except ValidationError as error:
             problems += _explain(error, doc, rpath, model)
+            ident = raw.get("id")
+            if invalid is not None and isinstance(ident, str) and ident not in invalid:
+                kind = _KIND_OF[model]
+                if model is m.Actor:
+                    kind = "country" if raw.get("kind") == "country" else "actor"
+                invalid[ident] = (doc.location((*rpath, "id")) if "id" in raw else doc.location(rpath), kind)
 
 
 def _explain(error: ValidationError, doc: YamlDocument, rpath: PathKey, model: type[BaseModel]) -> list[Problem]:
@@ -161,6 +197,7 @@ def _explain(error: ValidationError, doc: YamlDocument, rpath: PathKey, model: t
     for detail in error.errors():
         loc = tuple(p for p in detail["loc"] if isinstance(p, int) or p.replace("-", "").replace("_", "").isalnum())
         loc = tuple(p for p in loc if not (isinstance(p, str) and (p.startswith("literal") or p in {"str", "int", "bool"})))
+        loc = tuple(p for p in loc if not (isinstance(p, str) and p[:1].isupper()))  # a union's model branch (DisputedDate)
         field_name = _field_name(loc)
         kind = detail["type"]
         if kind == "missing":
@@ -264,7 +301,15 @@ def _refs(path: PathKey, ids: list[str] | str | None, kinds: set[str], what: str
             yield path, ids, kinds, what
         return
     for i, ident in enumerate(ids):
-        yield (*path, i), ident, kinds, what
+        if ident != "unknown":
+            yield (*path, i), ident, kinds, what
+
+
+def _claim_refs(path: PathKey, date: object) -> Iterator[Ref]:
+    """The sources of each value of a date the sources disagree on."""
+    if isinstance(date, m.DisputedDate):
+        for k, claim in enumerate(date.values):
+            yield from _refs((*path, "values", k, "sources"), claim.sources, {"source"}, "source")
 
 
 def _references(record: m.Record) -> Iterator[Ref]:
@@ -279,6 +324,7 @@ def _references(record: m.Record) -> Iterator[Ref]:
         if record.renamed_from:
             yield from _refs(("renamed-from", "organization"), record.renamed_from.organization, {"actor"}, "renamed organisation")
             yield from _refs(("renamed-from", "sources"), record.renamed_from.sources, {"source"}, "source")
+            yield from _claim_refs(("renamed-from", "date"), record.renamed_from.date)
     elif isinstance(record, m.Place):
         yield from _refs(("country",), record.country, {"country"}, "country")
     elif isinstance(record, m.Post):
@@ -295,9 +341,9 @@ def _references(record: m.Record) -> Iterator[Ref]:
         yield from _refs(("place",), record.place, PLACE_KINDS, "place")
         yield from _refs(("host",), record.host, actor, "host")
         yield from _refs(("organizers",), record.organizers, actor, "organiser")
-        yield from _refs(("chair",), record.chair, {"person"}, "chair")
-        yield from _refs(("vice-chair",), record.vice_chair, {"person"}, "vice-chair")
-        yield from _refs(("participants",), record.participants, actor, "participant")
+        yield from _refs(("chair",), record.chair, actor | {"person"}, "chair")
+        yield from _refs(("vice-chair",), record.vice_chair, actor | {"person"}, "vice-chair")
+        yield from _refs(("participants",), record.participants, actor | {"person"}, "participant")
         yield from _refs(("observers",), record.observers, actor, "observer")
         yield from _refs(("chair-handed-to",), record.chair_handed_to, actor, "next chair")
     elif isinstance(record, m.Agreement):
@@ -310,19 +356,30 @@ def _references(record: m.Record) -> Iterator[Ref]:
             yield from _refs(("areas", i, "mentions"), area.mentions, actor | {"person"}, "mentioned actor")
         for i, change in enumerate(record.lifecycle):
             yield from _refs(("lifecycle", i, "sources"), change.sources, {"source"}, "source")
+            yield from _claim_refs(("lifecycle", i, "date"), change.date)
         for i, signing in enumerate(record.signings):
             here: PathKey = ("signings", i)
             yield from _refs((*here, "place"), signing.place, PLACE_KINDS, "place")
             yield from _refs((*here, "meeting"), signing.meeting, {"meeting"}, "meeting")
             yield from _refs((*here, "sources"), signing.sources, {"source"}, "source")
+            yield from _claim_refs((*here, "date"), signing.date)
             for j, signatory in enumerate(signing.signatories):
                 yield from _refs((*here, "signatories", j, "person"), signatory.person, {"person"}, "signatory")
                 yield from _refs((*here, "signatories", j, "post"), signatory.post, {"post"}, "post")
                 yield from _refs((*here, "signatories", j, "for"), signatory.on_behalf_of, actor, "party signed for")
+                for k, claim in enumerate(signatory.disputed or []):
+                    yield from _refs((*here, "signatories", j, "disputed", k, "sources"), claim.sources, {"source"}, "source")
             for group in ("witnesses", "attendees"):
                 for j, person in enumerate(getattr(signing, group)):
                     role = "witness" if group == "witnesses" else "attendee"
                     yield from _refs((*here, group, j, "person"), person.person, {"person"}, role)
+                    for k, claim in enumerate(person.disputed or []):
+                        yield from _refs((*here, group, j, "disputed", k, "sources"), claim.sources, {"source"}, "source")
+    elif isinstance(record, m.Package):
+        yield from _refs(("members",), record.members, {"agreement"}, "package member")
+        yield from _refs(("place",), record.place, PLACE_KINDS, "place")
+        yield from _refs(("meeting",), record.meeting, {"meeting"}, "meeting")
+        yield from _claim_refs(("date",), record.date)
 
 
 def _check_reference(
@@ -332,6 +389,13 @@ def _check_reference(
     if kind in kinds:
         return
     where = doc.location(path)
+    if kind is None and ident in world.invalid:
+        at, would_be = world.invalid[ident]
+        if would_be in kinds:
+            problems.append(Problem(where, f"{what} '{ident}' is defined at {at} but invalid (its problems are listed there)"))
+            return
+    if kind is None and any(k in world.unreadable for k in kinds):
+        return  # the file that would define it could not be read; its YAML error is reported already
     if kind is None:
         candidates = [i for i in world.origins if world.kind_of(i) in kinds]
         close = difflib.get_close_matches(ident, candidates, n=1, cutoff=0.6)
@@ -368,11 +432,17 @@ def _check_structure(world: World) -> list[Problem]:
                 seen.add(parent)
                 todo += world.topics[parent].broader
     for ident, agreement in world.agreements.items():
-        if agreement.kind != "declaration" and len(agreement.parties) < 2:
+        if agreement.kind != "declaration" and len(agreement.parties) < 2 and (agreement.party_count or 0) < 2:
             problems.append(Problem(world.origins[ident], f"a {agreement.kind} needs at least two parties"))
+        if agreement.party_count is not None and agreement.party_count < len(agreement.parties):
+            where = world.location(ident, "party-count")
+            problems.append(Problem(where, f"party-count {agreement.party_count} is fewer than the {len(agreement.parties)} parties listed"))
         for i, signing in enumerate(agreement.signings):
             for j, signatory in enumerate(signing.signatories):
                 party = signatory.on_behalf_of
+                if signatory.disputed and signatory.person == "unknown":
+                    where = world.location(ident, "signings", i, "signatories", j, "disputed")
+                    problems.append(Problem(where, "a disputed role needs a named person (not 'unknown')"))
                 if party and party not in agreement.parties and party in world.origins:
                     where = world.location(ident, "signings", i, "signatories", j, "for")
                     problems.append(Problem(where, f"signatory signs for '{party}', which is not a party of this agreement"))

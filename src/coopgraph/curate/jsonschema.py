@@ -25,7 +25,7 @@ def schema_for(kind: str) -> dict[str, Any]:
         schema = m.Agreement.model_json_schema(by_alias=True)
         title = "coopgraph agreement (data/agreements/<id>.yaml)"
     else:
-        model = m.REGISTRIES[f"{kind}.yaml"]
+        model = {**m.REGISTRIES, **m.OPTIONAL_REGISTRIES}[f"{kind}.yaml"]
         schema = TypeAdapter(list[model]).json_schema(by_alias=True)  # type: ignore[valid-type]
         title = f"coopgraph {kind} registry (data/{kind}.yaml)"
     return {**schema, "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{SCHEMA_ID}{kind}.schema.json", "title": title}

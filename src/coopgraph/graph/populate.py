@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from coopgraph.curate import model as m
 from coopgraph.curate.checker import World
-from coopgraph.curate.dates import PartialDate, parse_date
+from coopgraph.curate.dates import EventDate, PartialDate, parse_date, parse_edtf
 from coopgraph.errors import CoopgraphError, Location
 from coopgraph.graph import vocab
 from coopgraph.graph.vocab import DEFAULT_BASE, WD, individual
@@ -30,6 +30,7 @@ from coopgraph.perf import without_gc
 
 Triple = tuple[Node, Node, Node]
 _parse_date = functools.lru_cache(maxsize=None)(parse_date)  # a world repeats its dates
+_parse_edtf = functools.lru_cache(maxsize=None)(parse_edtf)
 
 
 class _Terms:
@@ -88,6 +89,21 @@ STATUSES = {
     "cancelled": COOP.Cancelled,
     "superseded": COOP.Superseded,
 }
+QUALIFIERS = {
+    "approximate": COOP.Approximate,
+    "uncertain": COOP.Uncertain,
+    "range": COOP.WithinRange,
+    "year-unknown": COOP.YearUnknown,
+    "disputed": COOP.SourcesDisagree,
+}
+LEVELS = {
+    "heads-of-state-or-government": COOP.HeadsOfStateOrGovernment,
+    "foreign-ministers": COOP.ForeignMinisters,
+    "sector-ministers": COOP.SectorMinisters,
+    "agencies": COOP.Agencies,
+    "companies": COOP.Companies,
+}
+ROLES = {"signatory": COOP.SignatoryRole, "witness": COOP.WitnessRole, "attendee": COOP.AttendeeRole}
 PRECISIONS = {"day": COOP.DayPrecision, "month": COOP.MonthPrecision, "year": COOP.YearPrecision}
 DATATYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 
@@ -199,6 +215,8 @@ class _Minter:
             kind = "meeting"
         elif ident in w.sources:
             kind = "source"
+        elif ident in w.packages:
+            kind = "package"
         else:
             kind = "agreement"
         return self.mint(kind, ident)
@@ -225,6 +243,8 @@ class _Minter:
         for lang, texts in sorted((alt or {}).items()):
             for text in texts:
                 yield node, SKOS.altLabel, self.lit(text, lang=lang)
+        for lang in sorted(getattr(record, "curator_labels", ())):
+            yield node, COOP.curatorLabel, self.lit(names[lang], lang=lang)  # the same label, marked as ours
         for lang, text in sorted((getattr(record, "abbreviation", None) or {}).items()):
             yield node, COOP.abbreviation, self.lit(text, lang=lang)
             yield node, SKOS.altLabel, self.lit(text, lang=lang)
@@ -245,6 +265,54 @@ class _Minter:
         yield node, prop, self.lit(date.text, datatype=DATATYPES[date.precision])
         if precision:
             yield node, COOP.datePrecision, PRECISIONS[date.precision]
+
+    def event_date(
+        self, node: URIRef, value: str | m.DisputedDate | None, inferred_from: dict[str, str] | None, *at: int | str
+    ) -> Iterator[Triple]:
+        """The date of an event: coop:date where it is an xsd date, its bounds, and EDTF text and qualifiers.
+
+        Every event date gets coop:earliest/coop:latest (the days it may mean,
+        for period queries); a plain stated date adds coop:date and
+        coop:datePrecision, as before.  Anything else adds coop:edtf and a
+        coop:dateQualifier per doubt; each value of a disputed date becomes a
+        coop:DateClaim with its sources.
+        """
+        if value is None or value == "unknown":
+            return
+        if isinstance(value, m.DisputedDate):
+            when = m.event_date(value)
+            assert when is not None
+            for k, claim in enumerate(value.values, start=1):
+                node_slug = str(node).rsplit("/", 2)
+                claim_node = self.sub("date-claim", f"{node_slug[-2]}-{node_slug[-1]}-{k}", *at, "date", "values", k - 1)
+                yield node, COOP.dateClaim, claim_node
+                yield claim_node, RDF.type, COOP.DateClaim
+                yield from self._date_terms(claim_node, _parse_edtf(claim.date), None, claim=True)
+                yield from self.texts(claim_node, SKOS.note, claim.note)
+                yield from self.sources(claim_node, claim.sources)
+        else:
+            when = _parse_edtf(value)
+        yield from self._date_terms(node, when, inferred_from)
+
+    def _date_terms(
+        self, node: URIRef, when: EventDate, inferred_from: dict[str, str] | None, *, claim: bool = False
+    ) -> Iterator[Triple]:
+        if when.exact is not None:
+            yield node, COOP.date, self.lit(when.exact.text, datatype=DATATYPES[when.exact.precision])
+            yield node, COOP.datePrecision, PRECISIONS[when.exact.precision]
+        # bounds on every event date, plain ones too: period queries then compare days, on any engine
+        if when.earliest is not None:
+            yield node, COOP.earliest, self.lit(when.earliest.isoformat(), datatype=XSD.date)
+        if when.latest is not None:
+            yield node, COOP.latest, self.lit(when.latest.isoformat(), datatype=XSD.date)
+        if when.plain and not inferred_from and not claim:
+            return
+        yield node, COOP.edtf, self.lit(when.edtf)
+        for qualifier in when.qualifiers:
+            yield node, COOP.dateQualifier, QUALIFIERS[qualifier]
+        if inferred_from:
+            yield node, COOP.dateQualifier, COOP.Inferred
+            yield from self.texts(node, COOP.inferredFrom, inferred_from)
 
     def links(self, node: URIRef, prop: URIRef, idents: Iterable[str] | str | None) -> Iterator[Triple]:
         if idents is None:
@@ -289,6 +357,24 @@ class _Minter:
             yield from self.meeting(meeting)
         for agreement in w.agreements.values():
             yield from self.agreement(agreement)
+        for package in w.packages.values():
+            yield from self.package(package)
+
+    def package(self, package: m.Package) -> Iterator[Triple]:
+        node = self.record(package.id)
+        yield node, RDF.type, COOP.AgreementPackage
+        yield from self.names(node, package, package.name)
+        for member in package.members:
+            yield node, COOP.packageMember, self.iri(member)
+            yield self.iri(member), COOP.inPackage, node
+        if package.size is not None:
+            yield node, COOP.packageSize, self.lit(package.size)
+        yield from self.event_date(node, package.date, package.inferred_from)
+        yield from self.links(node, COOP.place, package.place)
+        yield from self.links(node, COOP.duringMeeting, package.meeting)
+        if package.level:
+            yield node, COOP.level, LEVELS[package.level]
+        yield from self.sources(node, package.sources)
 
     def source(self, source: m.Source) -> Iterator[Triple]:
         node = self.record(source.id)
@@ -336,7 +422,7 @@ class _Minter:
             yield change, COOP.originalOrganization, old
             yield change, COOP.resultingOrganization, node
             yield old, COOP.renamedTo, node
-            yield from self.date(change, COOP.date, renamed.date, precision=True)
+            yield from self.event_date(change, renamed.date, renamed.inferred_from, "renamed-from")
             yield from self.texts(change, SKOS.note, renamed.note)
             yield from self.sources(change, renamed.sources)
 
@@ -388,7 +474,14 @@ class _Minter:
         yield node, RDF.type, AGREEMENT_CLASSES[agreement.kind]
         yield from self.names(node, agreement, agreement.title)
         yield from self.texts(node, DCTERMS.title, agreement.title)
-        yield from self.links(node, COOP.hasParty, agreement.parties)
+        yield from self.links(node, COOP.hasParty, [p for p in agreement.parties if p != "unknown"])
+        unnamed = agreement.parties.count("unknown")
+        if unnamed:
+            yield node, COOP.unnamedParties, self.lit(unnamed)
+        if agreement.party_count is not None:
+            yield node, COOP.partyCount, self.lit(agreement.party_count)
+        if agreement.level:
+            yield node, COOP.level, LEVELS[agreement.level]
         yield from self.links(node, COOP.hasTopic, agreement.topics)
         yield from self.links(node, COOP.adoptedAt, agreement.adopted_at)
         yield from self.links(node, COOP.mentions, agreement.mentions)
@@ -417,7 +510,7 @@ class _Minter:
             yield event, RDF.type, COOP.StatusChange
             yield node, COOP.hasStatusChange, event
             yield event, COOP.status, STATUSES[change.status]
-            yield from self.date(event, COOP.date, change.date, precision=True)
+            yield from self.event_date(event, change.date, change.inferred_from, "lifecycle", i - 1)
             yield from self.texts(event, SKOS.note, change.note)
             yield from self.sources(event, change.sources or agreement.sources)
         for i, signing in enumerate(agreement.signings, start=1):
@@ -428,15 +521,18 @@ class _Minter:
         yield event, RDF.type, COOP.Signing
         yield event, COOP.signingOf, agreement_node
         yield agreement_node, COOP.hasSigning, event
-        yield from self.date(event, COOP.date, signing.date, precision=True)
+        yield from self.event_date(event, signing.date, signing.inferred_from, "signings", index - 1)
         yield from self.texts(event, COOP.dateNote, signing.date_note)
         yield from self.links(event, COOP.place, signing.place)
         yield from self.links(event, COOP.duringMeeting, signing.meeting)
+        if signing.level:
+            yield event, COOP.level, LEVELS[signing.level]
         yield from self.texts(event, SKOS.note, signing.note)
         yield from self.sources(event, signing.sources or agreement.sources)
         for group, prop in (("witnesses", COOP.witness), ("attendees", COOP.attendee)):
-            for person in getattr(signing, group):
+            for j, person in enumerate(getattr(signing, group), start=1):
                 yield event, prop, self.iri(person.person)
+                yield from self.role_claims(event, agreement.id, index, group, j, person.person, person.disputed)
         for j, signatory in enumerate(signing.signatories, start=1):
             signature = self.sub("signature", f"{agreement.id}-{index}-{j}", "signings", index - 1, "signatories", j - 1)
             yield signature, RDF.type, COOP.Signature
@@ -448,6 +544,23 @@ class _Minter:
                 yield signature, COOP.signatory, self.iri(signatory.person)
             yield from self.links(signature, COOP.inCapacityOf, signatory.post)
             yield from self.links(signature, COOP.onBehalfOf, signatory.on_behalf_of)
+            if signatory.disputed:
+                yield signature, COOP.roleCertainty, COOP.Disputed
+                yield from self.role_claims(event, agreement.id, index, "signatories", j, signatory.person, signatory.disputed)
+
+    def role_claims(
+        self, event: URIRef, agreement: str, index: int, group: str, j: int, person: str, claims: list[m.RoleClaim] | None
+    ) -> Iterator[Triple]:
+        """Each source's version of someone's role at a signing, when the sources disagree."""
+        for k, claim in enumerate(claims or [], start=1):
+            at = ("signings", index - 1, group, j - 1, "disputed", k - 1)
+            node = self.sub("role-claim", f"{agreement}-{index}-{group}-{j}-{k}", *at)
+            yield event, COOP.roleClaim, node
+            yield node, RDF.type, COOP.RoleClaim
+            yield node, COOP.aboutPerson, self.iri(person)
+            yield node, COOP.claimedRole, ROLES[claim.role]
+            yield from self.texts(node, SKOS.note, claim.note)
+            yield from self.sources(node, claim.sources)
 
 
 class _NTerm(str):

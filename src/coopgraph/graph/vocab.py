@@ -170,6 +170,48 @@ class COOP(DefinedNamespace):
     wikidata: URIRef  # the bare Wikidata id, e.g. "Q869"
     phase: URIRef  # StatusInterval: pending | in-effect | ended (derived)
 
+    # --- uncertain and disputed dates (EDTF) ---------------------------------
+    DateQualifier: URIRef  # what is uncertain about a date
+    DateClaim: URIRef  # one source's value of a date the sources disagree on
+    Approximate: URIRef
+    Uncertain: URIRef
+    Inferred: URIRef
+    WithinRange: URIRef
+    YearUnknown: URIRef
+    SourcesDisagree: URIRef
+    dateQualifier: URIRef  # node -> DateQualifier
+    dateClaim: URIRef  # node -> DateClaim
+    edtf: URIRef  # the date as EDTF text (ISO 8601-2)
+    earliest: URIRef  # xsd:date: first day the date may mean
+    latest: URIRef  # xsd:date: last day the date may mean
+    inferredFrom: URIRef  # how an inferred date was worked out (language-tagged)
+    curatorLabel: URIRef  # a label the curators wrote themselves (no source gives it)
+
+    # --- record shapes of real sources (issue 12) ------------------------------
+    AgreementPackage: URIRef  # agreements signed together
+    packageMember: URIRef  # package -> agreement
+    inPackage: URIRef  # agreement -> package
+    packageSize: URIRef  # how many documents a source says were signed together
+    AgreementLevel: URIRef
+    HeadsOfStateOrGovernment: URIRef
+    ForeignMinisters: URIRef
+    SectorMinisters: URIRef
+    Agencies: URIRef
+    Companies: URIRef
+    level: URIRef  # agreement/signing/package -> AgreementLevel
+    partyCount: URIRef  # how many parties, when a source says and not all are named
+    unnamedParties: URIRef  # how many parties no source names
+    Disputed: URIRef  # certainty: sources disagree
+    roleCertainty: URIRef  # signature -> Stated/Disputed
+    Role: URIRef
+    SignatoryRole: URIRef
+    WitnessRole: URIRef
+    AttendeeRole: URIRef
+    RoleClaim: URIRef  # one source's version of someone's role at a signing
+    roleClaim: URIRef  # signing -> RoleClaim
+    aboutPerson: URIRef  # RoleClaim -> person
+    claimedRole: URIRef  # RoleClaim -> Role
+
 
 
 

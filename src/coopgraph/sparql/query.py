@@ -17,9 +17,10 @@ queries project their parameters; the CLI drops bound columns from output.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import urllib.parse
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 GRAPHS = ("all", "asserted", "inferred")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 Kind = Literal["select", "ask", "graph"]
 
 
@@ -236,7 +239,70 @@ def run(
 ) -> Result:
     """Run a query on a store and collect its answer (at most ``limit`` rows when given)."""
     answer = execute(store, text, bindings=bindings, graph=graph, prefixes=prefixes, source=source, base_iri=base_iri)
-    return collect(answer, bindings or {}, limit=limit, source=source)
+    return with_labels(collect(answer, bindings or {}, limit=limit, source=source), lambda iris: _store_labels(store, iris))
+
+
+def with_labels(result: Result, lookup: Callable[[list[str]], Mapping[str, str]]) -> Result:
+    """A label column never shows a raw IRI when the thing has a label in any language.
+
+    Saved queries fall back from the asked language to English, then to
+    ``STR(?thing)``: a document titled only in Chinese, a person named only in
+    Thai would show its IRI.  Here such a cell of a label column (one whose
+    name ends in ``label`` or ``title``: a plain literal whose text is an IRI)
+    becomes the thing's label, as ``lookup`` gives it (English first, else the
+    first language tag in order).  Other cells are left alone.  Embedded
+    (:func:`run`) the store is read; remote (:func:`run_remote`) one more
+    query asks the endpoint.
+    """
+    import pyoxigraph as ox
+
+    if result.kind != "select":
+        return result
+    columns = [i for i, name in enumerate(result.columns) if name.lower().endswith(("label", "title"))]
+
+    def iri_text(cell: Term | None) -> str | None:
+        if not isinstance(cell, ox.Literal) or cell.language or cell.datatype.value != _XSD_STRING:
+            return None
+        text = cell.value
+        if not text.startswith(("http://", "https://")) or any(c in text for c in ' <>"{}|\\^`'):
+            return None
+        return text
+
+    wanted = sorted({t for row in result.rows for i in columns if (t := iri_text(row[i])) is not None})
+    if not wanted:
+        return result
+    found = lookup(wanted)
+    if not found:
+        return result
+
+    def relabel(cell: Term | None) -> Term | None:
+        text = iri_text(cell)
+        return ox.Literal(found[text]) if text in found else cell
+
+    rows = tuple(tuple(relabel(cell) if i in columns else cell for i, cell in enumerate(row)) for row in result.rows)
+    return dataclasses.replace(result, rows=rows)
+
+
+def _best_labels(pairs: Iterable[tuple[str, ox.Literal]]) -> dict[str, str]:
+    """IRI -> its label, English first, else the first language tag (then text) in order."""
+    best: dict[str, tuple[tuple[bool, str, str], str]] = {}
+    for iri, lit in pairs:
+        key = (lit.language != "en", lit.language or "", lit.value)
+        if iri not in best or key < best[iri][0]:
+            best[iri] = (key, lit.value)
+    return {iri: text for iri, (_, text) in best.items()}
+
+
+def _store_labels(store: ox.Store, iris: list[str]) -> dict[str, str]:
+    import pyoxigraph as ox
+
+    label = ox.NamedNode(_RDFS_LABEL)
+    return _best_labels(
+        (iri, q.object)
+        for iri in iris
+        for q in store.quads_for_pattern(ox.NamedNode(iri), label, None)
+        if isinstance(q.object, ox.Literal)
+    )
 
 
 def collect(
@@ -511,6 +577,7 @@ def run_remote(
     password: str | None = None,
     source: str = "query",
     timeout: float = 300.0,
+    labels: bool = True,
 ) -> Result:
     """Run a query on a SPARQL 1.1 Protocol endpoint; parameters travel as a VALUES block.
 
@@ -542,10 +609,31 @@ def run_remote(
             fmt = ox.RdfFormat.from_media_type(answer.content_type) or ox.RdfFormat.TURTLE
             return Result("graph", triples=tuple(ox.parse(answer.body, fmt)), bound=bindings)
         if answer.content_type == RESULTS_XML:
-            return collect(ox.parse_query_results(answer.body, ox.QueryResultsFormat.XML), bindings, source=source)
-        return parse_json_results(answer.body, bindings)
+            result = collect(ox.parse_query_results(answer.body, ox.QueryResultsFormat.XML), bindings, source=source)
+        else:
+            result = parse_json_results(answer.body, bindings)
     except (SyntaxError, ValueError, KeyError, TypeError) as error:
         raise CoopgraphError(f"{endpoint}: unreadable answer ({answer.content_type}): {_short(str(error))}") from None
+    if not labels:
+        return result
+
+    def remote_labels(iris: list[str]) -> dict[str, str]:
+        values = " ".join(f"<{iri}>" for iri in iris)
+        found = run_remote(
+            endpoint,
+            f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{_RDFS_LABEL}> ?l }}",
+            default_graphs=default_graphs,
+            user=user,
+            password=password,
+            source=source,
+            timeout=timeout,
+            labels=False,
+        )
+        return _best_labels(
+            (row[0].value, row[1]) for row in found.rows if row[0] is not None and isinstance(row[1], ox.Literal)
+        )
+
+    return with_labels(result, remote_labels)
 
 
 def parse_json_results(body: bytes, bindings: Mapping[str, Term] | None = None) -> Result:
