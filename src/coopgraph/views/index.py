@@ -131,9 +131,11 @@ PREDICATES: frozenset[str] = frozenset(
         "originalOrganization", "partOfMeeting", "participant", "place", "postIn", "renamedTo", "renewalTerm",
         "resultingOrganization", "serves", "signatory", "startDate", "status", "tenureOf", "term", "url",
         "viceChair", "wikidata", "witness",
+        # the explorer's agreement details and short titles (views/titles.py)
+        "abbreviation", "areaNumber", "automaticRenewal", "hasArea", "onBehalfOf",
     )]
     + [DCTERMS.title, OWL.sameAs, PROV.wasDerivedFrom, RDF.type, RDFS.label, SKOS.altLabel, SKOS.broader,
-       SKOS.definition, SKOS.prefLabel]
+       SKOS.definition, SKOS.note, SKOS.prefLabel]
 )
 #: the predicates :meth:`Index.subjects` is asked about: only these are indexed backwards by :func:`read_index`
 INVERSE: frozenset[str] = frozenset(

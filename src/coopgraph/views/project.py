@@ -47,6 +47,7 @@ from coopgraph.views.facts import (
 )
 from coopgraph.views.index import Index, read_index
 from coopgraph.views.labels import KINDS, SKOS, VIEWS
+from coopgraph.views.titles import agreement_details, short_title
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -102,6 +103,11 @@ def project_index(
     graph.graph["agreements"] = {a: infos[a] for a in shown if a in infos}
     named = {n for info in graph.graph["agreements"].values() for n in (*info.countries, *info.topics)}
     graph.graph["labels"] = {n: (index.label(n, "en"), index.label(n, "th")) for n in sorted(named)}
+    graph.graph["short"] = {a: short_title(index, info) for a, info in graph.graph["agreements"].items()}
+    graph.graph["details"] = {a: agreement_details(index, info) for a, info in graph.graph["agreements"].items()}
+    if not period.open:  # a generated file says its window
+        graph.graph["window"] = (period.start.isoformat() if period.start else "",
+                                 period.end.isoformat() if period.end else "")
     return graph
 
 
@@ -366,7 +372,34 @@ def ego_view(graph: nx.MultiDiGraph, focus: str | None, depth: int) -> nx.MultiD
     if depth < 0:
         raise CoopgraphError(f"--depth {depth}: must be 0 or more")
     centre = resolve_focus(graph, focus)
-    near = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=depth)
+    undirected = graph.to_undirected(as_view=True)
+    near = nx.single_source_shortest_path_length(undirected, centre, cutoff=depth)
+    if depth >= 1:  # what it takes part in through a body serving it or a bloc it belonged to counts as one step
+        through = _taken_part_in(graph, centre)
+        if through:
+            steps = nx.multi_source_dijkstra_path_length(
+                undirected, set(through), cutoff=depth - 1, weight=lambda a, b, d: 1
+            ) if depth > 1 else dict.fromkeys(through, 0)
+            for node, step in steps.items():
+                near[node] = min(near.get(node, depth + 1), step + 1)
     ego = _sorted_copy(graph.subgraph(near).copy())
     ego.graph["focus"] = centre
     return ego
+
+
+def _taken_part_in(graph: nx.MultiDiGraph, centre: str) -> set[str]:
+    """The agreements a node takes part in through others (a country through its ministries or a bloc),
+    with the parties that link them to it: the node's ``agreements`` that are drawn but not its neighbours."""
+    data = graph.nodes[centre]
+    if data.get("kind") != "country":
+        return set()
+    neighbours = set(graph.predecessors(centre)) | set(graph.successors(centre))
+    found: set[str] = set()
+    for agreement in data.get("agreements", []):
+        if agreement not in graph or agreement in neighbours:
+            continue
+        found.add(agreement)
+        for party in graph.successors(agreement):  # the party that stands for the country: serves it or has it as member
+            if party in neighbours and graph.has_edge(agreement, party, "party"):
+                found.add(party)
+    return found
