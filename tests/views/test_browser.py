@@ -173,7 +173,7 @@ def test_a_filter_changes_what_is_visible(open_page: Any, tiny_build: Path) -> N
     page.page.select_option("#filter-topic", SECURITY)
     shown = page.visible()
     assert MOU in shown and BLOC_MOU not in shown and OMEGA not in shown
-    assert page.js("id => window.coopgraph.nodes.get(id).hidden", BLOC_MOU) is True
+    assert page.js("id => window.coopgraph.network.body.nodes[id].options.hidden", BLOC_MOU) is True
     countries = page.page.locator("#filter-country option").all_inner_texts()
     assert "Alpha" in countries and "Beta" in countries
     page.shot("filter")
@@ -206,9 +206,9 @@ def test_tooltip_and_side_panel_carry_source_links(open_page: Any, tiny_build: P
     assert panel.locator("h3").inner_text().startswith("Memorandum of Understanding between Alpha and Beta")
     link = panel.locator(f'a[href="{SOURCE}"]')
     assert link.count() == 1 and link.get_attribute("target") == "_blank"
-    faded = page.js("id => window.coopgraph.nodes.get(id).color.background", OMEGA)
-    near = page.js("id => window.coopgraph.nodes.get(id).color.background", ADA)
-    assert faded != near  # the neighbourhood is highlighted, the rest faded
+    faded = page.js("id => window.coopgraph.faded(id)", OMEGA)
+    near = page.js("id => window.coopgraph.faded(id)", ADA)
+    assert faded and not near  # the neighbourhood is highlighted, the rest faded
     page.shot("panel")
 
 
