@@ -365,7 +365,8 @@ def vis_options(*, big: bool, directed: bool, seed: int = SEED) -> dict[str, Any
         "layout": {"randomSeed": seed, "improvedLayout": False},
         "physics": {"enabled": False},
         "interaction": {
-            "hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
+            # edges stay drawn while panning and zooming: a large view strokes them in a few paths (explorer.js)
+            "hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": False, "hideEdgesOnZoom": False,
             "multiselect": False, "navigationButtons": False, "keyboard": False,
         },
         # no text stroke: canvas strokeText made one frame of 2,000 nodes take 4.5 s in headless Chromium, 0.3 s without

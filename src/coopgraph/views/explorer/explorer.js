@@ -165,7 +165,7 @@
   // A large view draws its edges itself, one canvas path per width under the nodes: vis-network strokes each
   // edge on its own (6,000 edges took 30 ms of a 37 ms frame in headless Chromium). vis keeps its edges hidden
   // there, so edges have no tooltips in a large view; the selection's edges are drawn over its veil.
-  var BATCH = DATA.edges.length > 1500;
+  var BATCH = DATA.edges.length > 1000;
   var EDGE_COLOUR = "#a7b0ba";
   if (BATCH) {
     Object.keys(network.body.edges).forEach(function (id) { network.body.edges[id].options.hidden = true; });
