@@ -389,3 +389,25 @@ def test_countries_view_lists_agreements_with_sources(open_page: Any, shipped: P
     assert items.first.locator("a[href^='http']").count() >= 1
     assert page.js("new Set(window.coopgraph.nodes.get().map(n => n.color.background)).size") > 1  # communities
     shot(page, "countries")
+
+
+def test_one_shape_per_kind(tiny_build: Path) -> None:
+    from coopgraph.views.html import STYLE
+
+    shapes = [shape for _, _, shape in STYLE.values()]
+    assert len(set(shapes)) == len(shapes) == len(STYLE)
+
+
+def test_countries_view_weight_threshold(open_page: Any, shipped: Path) -> None:
+    page = open_page(shipped / "countries.html")
+    box = page.page.locator("#threshold-box")
+    assert box.is_visible()
+    every = set(page.js("window.coopgraph.visibleEdgeIds()"))
+    page.page.focus("#threshold")
+    page.page.keyboard.press("ArrowRight")
+    heavy = set(page.js("window.coopgraph.visibleEdgeIds()"))
+    assert heavy < every
+    weights = page.js("ids => ids.map(id => window.coopgraph.edges.get(id)).map(e => window.coopgraph.data.edges"
+                      ".find(d => d.id === e.id).weight)", sorted(heavy))
+    assert all(w >= 2 for w in weights)
+    assert "min=2" in page.js("location.hash")

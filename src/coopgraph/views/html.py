@@ -49,20 +49,22 @@ ASSETS = Path(__file__).resolve().parent / "explorer"
 VIS_VERSION = "vis-9.1.2"
 LANGUAGES = ("en", "th")
 FONT = "system-ui, 'Noto Sans Thai', 'Noto Sans', Loma, Garuda, 'Tlwg Typo', Tahoma, sans-serif"
-#: node kind -> (fill colour, border colour, vis shape); shapes with the label outside, so size shows.
+#: node kind -> (fill colour, border colour, shape): one shape per kind, colour as a second cue. vis-network
+#: draws dot, hexagon, square, triangle, star, diamond and triangleDown (label outside, so size shows);
+#: explorer.js draws pentagon, octagon, ring, cross and bar as custom shapes the same way.
 STYLE: dict[str, tuple[str, str, str]] = {
     "country": ("#2f6db5", "#1d4a80", "dot"),
     "igo": ("#e69f00", "#a87300", "hexagon"),
     "government": ("#56b4e9", "#2f86b8", "square"),
-    "ministry": ("#009e73", "#006b4e", "square"),
-    "agency": ("#7fc8a9", "#3f8f6d", "square"),
+    "ministry": ("#009e73", "#006b4e", "pentagon"),
+    "agency": ("#7fc8a9", "#3f8f6d", "octagon"),
     "company": ("#cc79a7", "#98527a", "triangle"),
     "person": ("#d55e00", "#933f00", "star"),
     "agreement": ("#f2d43d", "#a68c12", "diamond"),
-    "topic": ("#8c6bb1", "#5f4683", "dot"),
-    "meeting": ("#8a8f96", "#5c6168", "hexagon"),
+    "topic": ("#8c6bb1", "#5f4683", "ring"),
+    "meeting": ("#8a8f96", "#5c6168", "cross"),
     "place": ("#a6761d", "#6f4e12", "triangleDown"),
-    "post": ("#b9bec5", "#7f858c", "triangleDown"),
+    "post": ("#b9bec5", "#7f858c", "bar"),
 }
 MIN_SIZE, MAX_SIZE = 9.0, 40.0
 #: the most nodes a page draws: 2,000 with precomputed positions draw in about 2 s in headless Chromium

@@ -139,9 +139,62 @@
     }
     return n.color;
   }
+  // shapes vis-network does not have, drawn by a ctxRenderer with the label outside as vis's own are
+  function polygon(sides, turn) {
+    var points = [];
+    for (var i = 0; i < sides; i++) {
+      var a = turn + 2 * Math.PI * i / sides;
+      points.push([Math.cos(a), Math.sin(a)]);
+    }
+    return points;
+  }
+  var OUTLINES = {
+    pentagon: polygon(5, -Math.PI / 2),
+    octagon: polygon(8, Math.PI / 8),
+    cross: [[-0.35, -1], [0.35, -1], [0.35, -0.35], [1, -0.35], [1, 0.35], [0.35, 0.35], [0.35, 1], [-0.35, 1],
+            [-0.35, 0.35], [-1, 0.35], [-1, -0.35], [-0.35, -0.35]],
+    bar: [[-1, -0.5], [1, -0.5], [1, 0.5], [-1, 0.5]]
+  };
+  function customShape(shape) {
+    return function (args) {
+      var ctx = args.ctx, x = args.x, y = args.y, style = args.style, r = style.size;
+      return {
+        drawNode: function () {
+          ctx.beginPath();
+          if (shape === "ring") {
+            ctx.arc(x, y, r, 0, 2 * Math.PI);
+            ctx.moveTo(x + r * 0.45, y);
+            ctx.arc(x, y, r * 0.45, 0, 2 * Math.PI, true);
+          } else {
+            OUTLINES[shape].forEach(function (p, i) {
+              if (i) ctx.lineTo(x + p[0] * r, y + p[1] * r); else ctx.moveTo(x + p[0] * r, y + p[1] * r);
+            });
+            ctx.closePath();
+          }
+          ctx.fillStyle = style.color;
+          ctx.fill("evenodd");
+          ctx.lineWidth = style.borderWidth;
+          ctx.strokeStyle = style.borderColor;
+          ctx.stroke();
+        },
+        drawExternalLabel: function () {
+          var node = network.body.nodes[args.id];
+          if (!node || node.options.label === undefined) return;
+          var state = args.state;
+          node.labelModule.calculateLabelSize(ctx, state.selected, state.hover, x, y, "hanging");
+          node.labelModule.draw(ctx, x, y + r + 0.5 * node.labelModule.size.height, state.selected, state.hover, "hanging");
+        },
+        nodeDimensions: { width: 2 * r, height: 2 * r }
+      };
+    };
+  }
+  var RENDERERS = {};
+  ["pentagon", "octagon", "ring", "cross", "bar"].forEach(function (shape) { RENDERERS[shape] = customShape(shape); });
   function visNode(n) {
-    return { id: n.id, label: shortLabel(n), title: tooltip(n), x: n.x, y: n.y, size: n.size, shape: n.shape,
-             color: baseColor(n), font: { color: "#1d232a", size: small(n) } };
+    var node = { id: n.id, label: shortLabel(n), title: tooltip(n), x: n.x, y: n.y, size: n.size, shape: n.shape,
+                 color: baseColor(n), font: { color: "#1d232a", size: small(n) } };
+    if (RENDERERS[n.shape]) { node.shape = "custom"; node.ctxRenderer = RENDERERS[n.shape]; }
+    return node;
   }
   function visEdge(e) {
     return { id: e.id, from: e.from, to: e.to, label: pick(e.label_en, e.label_th), title: edgeTitle(e),
@@ -263,11 +316,12 @@
   function small(n) { return Math.min(n.fontSize, 9); }  // unchosen labels show only when zoomed well in
   var relabelQueued = false;
   network.on("dragEnd", function () { relabel(false); });
-  network.on("zoom", function () {
-    if (relabelQueued) return;
+  network.on("afterDrawing", function () {  // after any zoom (wheel, pinch, fit, focus, moveTo): the labels follow
+    if (relabelQueued || openingScale === null || step(network.getScale()) === stepOf(lastStep)) return;
     relabelQueued = true;
     requestAnimationFrame(function () { relabelQueued = false; relabel(false); });
   });
+  function stepOf(key) { return key === null ? null : Number(String(key).split(":")[0]); }
   function fitVisible() {
     var ids = visibleNodeIds();
     var options = { animation: false };
@@ -862,9 +916,15 @@
       triangleDown: "1,2 15,2 8,15", hexagon: "4,1.5 12,1.5 15.5,8 12,14.5 4,14.5 0.5,8",
       star: "8,0.5 10,6 15.5,6 11,9.5 12.8,15 8,11.7 3.2,15 5,9.5 0.5,6 6,6"
     }[shape];
-    var mark = document.createElementNS(SVG, points ? "polygon" : "circle");
+    if (!points && OUTLINES[shape]) {
+      points = OUTLINES[shape].map(function (p) { return (8 + p[0] * 6.8).toFixed(2) + "," + (8 + p[1] * 6.8).toFixed(2); }).join(" ");
+    }
+    var mark = document.createElementNS(SVG, points ? "polygon" : shape === "ring" ? "path" : "circle");
     if (points) mark.setAttribute("points", points);
-    else { mark.setAttribute("cx", "8"); mark.setAttribute("cy", "8"); mark.setAttribute("r", "6.5"); }
+    else if (shape === "ring") {
+      mark.setAttribute("d", "M14.5,8A6.5,6.5 0 1,0 1.5,8A6.5,6.5 0 1,0 14.5,8ZM11,8A3,3 0 1,1 5,8A3,3 0 1,1 11,8Z");
+      mark.setAttribute("fill-rule", "evenodd");
+    } else { mark.setAttribute("cx", "8"); mark.setAttribute("cy", "8"); mark.setAttribute("r", "6.5"); }
     mark.setAttribute("fill", color.background);
     mark.setAttribute("stroke", color.border);
     svg.appendChild(mark);
