@@ -145,7 +145,8 @@ PAN = """() => new Promise(done => {
   const net = window.coopgraph.network; const canvas = document.querySelector("#network canvas");
   const r = canvas.getBoundingClientRect(); const x0 = r.x + r.width / 2, y0 = r.y + r.height / 2;
   const ev = (type, x, y) => canvas.dispatchEvent(new PointerEvent(type, {bubbles: true, cancelable: true, clientX: x,
-    clientY: y, pointerId: 1, pointerType: "mouse", isPrimary: true, buttons: type === "pointerup" ? 0 : 1, button: 0}));
+    clientY: y, pointerId: 1, pointerType: "mouse", isPrimary: true, buttons: type === "pointerup" ? 0 : 1,
+    button: 0}));
   const frames = []; const drawn = () => frames.push(performance.now()); net.on("afterDrawing", drawn);
   const before = net.getViewPosition(); ev("pointerdown", x0, y0); const t0 = performance.now(); let i = 0;
   function step() { if (performance.now() - t0 > 3000) { ev("pointerup", x0, y0); net.off("afterDrawing", drawn);
@@ -202,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[200, 2000])
     parser.add_argument("--runs", type=int, default=3, help="browser runs per size (median reported)")
-    parser.add_argument("--world", type=int, metavar="N", help="measure the explorer of the generated world of N agreements")
+    parser.add_argument("--world", type=int, metavar="N",
+                        help="measure the explorer of the generated world of N agreements")
     args = parser.parse_args(argv)
     if args.world:
         seen = world(args.world, args.runs)

@@ -228,8 +228,8 @@ def test_search_box_lists_kind_and_country_and_enter_picks_the_best(open_page: A
     assert "Agreement" in first and "·" in first  # kind and countries
     shot(page, "search-mou")
     page.page.fill("#search", "Thailand")
-    page.page.wait_for_function("document.querySelector('#search-results [role=option]') &&"
-                                " document.querySelector('#search-results [role=option]').dataset.id.endsWith('/thailand')")
+    first_option = "document.querySelector('#search-results [role=option]')"
+    page.page.wait_for_function(f"{first_option} && {first_option}.dataset.id.endsWith('/thailand')")
     page.page.press("#search", "Enter")
     assert page.js("window.coopgraph.state.selected") == THAILAND
     page.page.fill("#search", "zzqxw nothing")
@@ -244,7 +244,8 @@ def test_search_box_lists_kind_and_country_and_enter_picks_the_best(open_page: A
 def axe(page: Opened) -> list[dict[str, Any]]:
     page.page.add_script_tag(path=str(AXE))
     found = page.js("""async () => { const r = await axe.run(document, {resultTypes: ['violations']});
-      return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }""")
+      return r.violations.map(v => ({id: v.id, impact: v.impact,
+                                     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }""")
     return [v for v in found if v["impact"] in ("critical", "serious")]
 
 
@@ -315,10 +316,14 @@ def test_the_view_state_is_in_the_url_and_a_link_reopens_it(open_page: Any, tiny
 def test_time_window_legend_toggles_and_counts(open_page: Any, tiny_build: Path) -> None:
     page = open_page(tiny_build / "coopgraph.html")
     assert page.page.locator("#year-marks span").all_inner_texts() == ["2024", "2025"]
+    scale = page.js("window.coopgraph.network.getScale()")
     page.page.focus("#to-year")
     page.page.keyboard.press("Home")
     shown = page.visible()
     assert MOU in shown and BLOC_MOU not in shown
+    assert page.js("window.coopgraph.network.getScale()") != scale  # re-fitted to what is left
+    stats = page.page.locator("#stats div").first.inner_text()
+    assert stats.startswith(f"Nodes: {len(shown)} ·")  # the analytics follow the filter
     assert page.page.locator("#window-value").inner_text() == "2024 – 2024"
     legend = page.page.locator("#legend button[data-kind=agreement]")
     assert legend.inner_text().endswith("(1)")  # legend counts follow the filters

@@ -42,7 +42,7 @@ def test_details_of_an_agreement(tiny_build: Path) -> None:
     signing = details["signings"][0]
     ada, unknown = signing["signatories"]
     assert ada["person"][0] == "Ada Alpha" and ada["post"] is not None and ada["for"][0] != "unknown"
-    assert unknown["person"][0] == "unknown" and unknown["for"][0] != "unknown"  # who signed is unknown, the side is not
+    assert unknown["person"][0] == "unknown" and unknown["for"][0] != "unknown"  # who is unknown, the side is not
     assert [w[0] for w in signing["witnesses"]] == ["Bob Beta"]
     assert signing["witnesses"][0][2] is True  # no Thai name: the fallback is marked
     assert details["areas"][0][:2] == [1, "Artificial Intelligence"]

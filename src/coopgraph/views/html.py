@@ -127,7 +127,8 @@ UI: dict[str, dict[str, str]] = {
         "csv": "Save visible agreements (CSV)",
         "share": "Link to this view",
         "list": "Drawn nodes, as a list ({n})",
-        "graph": "Network drawing. Tab here, then arrow keys move from node to node, Enter zooms to it, + and - zoom, Escape clears.",
+        "graph": "Network drawing. Tab here, then arrow keys move from node to node, Enter zooms to it, "
+                 "+ and - zoom, Escape clears.",
         "selectedNow": "Selected: {label} ({kind})",
         "toggleKind": "Show or hide: {kind}",
         "signatories": "Signatories",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from coopgraph.curate.dates import PartialDate, parse_date
 from coopgraph.graph.vocab import graph_iri
-from coopgraph.views.labels import COOP, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, Lit, Term
+from coopgraph.views.labels import COOP, DCTERMS, OWL, PROV, RDF, RDFS, SHORT_TITLE, SKOS, Lit, Term
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -135,7 +135,7 @@ PREDICATES: frozenset[str] = frozenset(
         "abbreviation", "areaNumber", "automaticRenewal", "hasArea", "onBehalfOf",
     )]
     + [DCTERMS.title, OWL.sameAs, PROV.wasDerivedFrom, RDF.type, RDFS.label, SKOS.altLabel, SKOS.broader,
-       SKOS.definition, SKOS.note, SKOS.prefLabel]
+       SKOS.definition, SKOS.note, SKOS.prefLabel, SHORT_TITLE]
 )
 #: the predicates :meth:`Index.subjects` is asked about: only these are indexed backwards by :func:`read_index`
 INVERSE: frozenset[str] = frozenset(

@@ -426,7 +426,8 @@ def _taken_part_in(graph: nx.MultiDiGraph, centre: str) -> set[str]:
         if agreement not in graph or agreement in neighbours:
             continue
         found.add(agreement)
-        for party in graph.successors(agreement):  # the party that stands for the country: serves it or has it as member
+        # the party that stands for the country: a body serving it, or a bloc it was in
+        for party in graph.successors(agreement):
             if party in neighbours and graph.has_edge(agreement, party, "party"):
                 found.add(party)
     return found

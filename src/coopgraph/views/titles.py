@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from coopgraph.graph.iris import ONTOLOGY_IRI
 from coopgraph.views.facts import AgreementInfo, _sources, show_date
 from coopgraph.views.index import Index
-from coopgraph.views.labels import COOP, SKOS, STATUSES, UNKNOWN_STATUS
+from coopgraph.views.labels import COOP, SHORT_TITLE, SKOS, STATUSES, UNKNOWN_STATUS
 
 #: agreement kind key -> (English, Thai) short name used in short titles
 KIND_SHORT: dict[str, tuple[str, str]] = {
@@ -33,8 +32,6 @@ DASH = "\u2013"
 RDF_TITLE = "http://purl.org/dc/terms/title"
 SHORT_ENOUGH = 48
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-#: a short title recorded in the data (not in the model yet); preferred over the derived one when present
-SHORT_TITLE = ONTOLOGY_IRI + "#shortTitle"
 _LEAD = re.compile(
     r"^(?:(?:the\s+)?(?:co\s*[-\u2010-\u2015]?\s*operation|collaboration|partnership|strategic collaboration)"
     r"\s+(?:in|on|for|of|regarding)\s+)?(?:the\s+(?:field|fields|area|areas)\s+of\s+)?",
@@ -58,7 +55,8 @@ def _short_name(index: Index, node: str, lang: str) -> str:
             if wanted is None or lit.lang == wanted:
                 return lit.value
     label = index.label(node, lang)
-    variants = [lit.value for lit in index.literals(node, SKOS.altLabel) if lit.lang == lang and len(lit.value) < len(label)]
+    variants = [lit.value for lit in index.literals(node, SKOS.altLabel)
+                if lit.lang == lang and len(lit.value) < len(label)]
     return min(variants, key=lambda v: (len(v), v)) if variants and len(label) > 16 else label
 
 
@@ -68,7 +66,7 @@ _PARTY_ORDER = {"igo": 0, "country": 1, "government": 1, "ministry": 1, "agency"
 
 def _subject_en(title: str) -> str:
     """What a title is about, from its last " on ": "on Co-operation in Digital Technology" -> "digital technology"."""
-    head, sep, tail = title.rpartition(" on ")
+    _, sep, tail = title.rpartition(" on ")
     if not sep:
         return ""
     tail = _LEAD.sub("", tail.strip()).strip(" .")
