@@ -416,3 +416,21 @@ def test_countries_view_weight_threshold(open_page: Any, shipped: Path) -> None:
                       ".find(d => d.id === e.id).weight)", sorted(heavy))
     assert all(w >= 2 for w in weights)
     assert "min=2" in page.js("location.hash")
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_a_tooltip_never_covers_the_node_under_the_pointer(open_page: Any, tiny_build: Path, size: str) -> None:
+    page = open_page(tiny_build / "coopgraph.html", DESKTOP if size == "desktop" else PHONE)
+    for node in page.js("window.coopgraph.order()").copy()[:6]:
+        x, y = page.node_point(node)
+        page.page.mouse.move(x, y)
+        page.page.locator("div.vis-tooltip").wait_for(state="visible")
+        under = page.js("p => { const e = document.elementFromPoint(p[0], p[1]); return e.tagName + '.' + e.className}",
+                        [x, y])
+        assert under == "CANVAS."
+        page.page.mouse.click(x, y)
+        assert page.js("window.coopgraph.state.selected") == node
+        page.page.keyboard.press("Escape")
+        box = canvas_box(page)
+        page.page.mouse.move(box["x"] + 2, box["y"] + box["height"] - 2)  # off the node: its tooltip goes
+        page.page.locator("div.vis-tooltip").wait_for(state="hidden")

@@ -204,6 +204,39 @@
   var edges = new vis.DataSet(DATA.edges.map(visEdge));
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, DATA.options);
+  // vis "caps" a tooltip that has no room above the pointer at the top of the drawing, over the pointer: the
+  // node under it could no longer be clicked. Wherever vis puts a tooltip, it is moved off the pointer.
+  function avoidPointer(popup) {
+    var frame = popup.frame;
+    frame.style.maxHeight = "";
+    var px = popup.x - 3, py = popup.y + 5;  // vis shows it at (pointer x + 3, pointer y - 5)
+    var left = parseFloat(frame.style.left), top = parseFloat(frame.style.top);
+    var width = frame.offsetWidth, height = frame.offsetHeight;
+    var room = container.getBoundingClientRect();
+    var covers = function (l, tp) { return px >= l - 4 && px <= l + width + 4 && py >= tp - 4 && py <= tp + height + 4; };
+    if (!covers(left, top)) return;
+    var below = room.height - py - 14, above = py - 14;
+    if (height <= below) top = py + 14;
+    else if (height <= above) top = py - 14 - height;
+    else if (px + 14 + width <= room.width) left = px + 14;
+    else if (px - 14 - width >= 0) left = px - 14 - width;
+    else {  // no room anywhere (a phone): the larger side, scrolling
+      frame.style.maxHeight = Math.max(60, Math.max(below, above)) + "px";
+      top = below >= above ? py + 14 : Math.max(0, py - 14 - frame.offsetHeight);
+    }
+    frame.style.left = left + "px";
+    frame.style.top = top + "px";
+  }
+  network.on("showPopup", function () {
+    var popup = network.interactionHandler && network.interactionHandler.popup;
+    if (!popup) return;
+    if (!popup.coopgraphWrapped) {  // vis also re-shows it without the event, as the pointer moves
+      var show = popup.show;
+      popup.show = function () { show.apply(popup, arguments); if (!popup.hidden) avoidPointer(popup); };
+      popup.coopgraphWrapped = true;
+    }
+    avoidPointer(popup);
+  });
   function batch(work) {
     // with physics off every DataSet update redraws at once; draw once for a batch of updates
     var renderer = network.renderer;
@@ -313,7 +346,9 @@
     labelled = want;
     if (updates.length) batch(function () { nodes.update(updates); });
   }
-  function small(n) { return Math.min(n.fontSize, 9); }  // unchosen labels show only when zoomed well in
+  // A label not chosen is drawn only when zoomed far in (4 px x scale >= 11 px). Never a size that lands in vis's
+  // fade band (11-12 px on screen), where the text fades out but its white background is still drawn.
+  function small(n) { return Math.min(n.fontSize, 4); }
   var relabelQueued = false;
   network.on("dragEnd", function () { relabel(false); });
   network.on("afterDrawing", function () {  // after any zoom (wheel, pinch, fit, focus, moveTo): the labels follow
