@@ -290,7 +290,15 @@
     if (!nodeIds.length && !edgeIds.length) return;
     var body = network.body;
     nodeIds.forEach(function (id) { body.nodes[id].options.hidden = hiddenNodes.has(id); });
-    if (!BATCH) edgeIds.forEach(function (id) { body.edges[id].options.hidden = edgeOff.has(id); });
+    if (BATCH) {
+      // vis draws none of its edges here: what it would recompute on "_dataChanged" (33 ms at 6,000 edges) is
+      // just the list of drawn nodes
+      body.nodeIndices = DATA.nodes.filter(function (n) { return !hiddenNodes.has(n.id); }).map(function (n) { return n.id; });
+      body.edgeIndices = [];
+      network.redraw();
+      return;
+    }
+    edgeIds.forEach(function (id) { body.edges[id].options.hidden = edgeOff.has(id); });
     body.emitter.emit("_dataChanged");
   }
 
