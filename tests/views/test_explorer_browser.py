@@ -434,3 +434,35 @@ def test_a_tooltip_never_covers_the_node_under_the_pointer(open_page: Any, tiny_
         box = canvas_box(page)
         page.page.mouse.move(box["x"] + 2, box["y"] + box["height"] - 2)  # off the node: its tooltip goes
         page.page.locator("div.vis-tooltip").wait_for(state="hidden")
+
+
+def test_tab_reaches_every_control_and_the_drawing(open_page: Any, shipped: Path) -> None:
+    page = open_page(shipped / "coopgraph.html")
+    page.page.focus("body")
+    reached = []
+    for _ in range(60):
+        page.page.keyboard.press("Tab")
+        reached.append(page.js("() => { const e = document.activeElement;"
+                               " return e.id || (e.dataset && e.dataset.kind) || e.tagName; }"))
+    wanted = {"search", "lang", "filter-country", "filter-topic", "filter-kind", "filter-status", "from-year",
+              "to-year", "reset", "export-png", "export-csv", "share", "network", "country", "agreement"}
+    assert wanted <= set(reached), wanted - set(reached)
+
+
+def test_two_fingers_zoom_the_drawing(open_page: Any, shipped: Path) -> None:
+    page = open_page(shipped / "coopgraph.html", PHONE, touch=True)
+    before = page.js("window.coopgraph.network.getScale()")
+    box = canvas_box(page)
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    session = page.page.context.new_cdp_session(page.page)
+
+    def touch(kind: str, points: list[tuple[float, float]]) -> None:
+        session.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": a, "y": b} for a, b in points]})
+
+    touch("touchStart", [(x - 20, y), (x + 20, y)])
+    for i in range(1, 11):
+        touch("touchMove", [(x - 20 - 8 * i, y), (x + 20 + 8 * i, y)])
+        page.page.wait_for_timeout(16)
+    touch("touchEnd", [])
+    assert page.js("window.coopgraph.network.getScale()") > before * 1.3
+    shot(page, "phone-pinched")
