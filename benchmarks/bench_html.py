@@ -12,6 +12,13 @@ facts, sources, agreements with dates), it measures
 
     python benchmarks/bench_html.py            # 200 and 2000 nodes, 3 browser runs each
     python benchmarks/bench_html.py 500 --runs 5
+    python benchmarks/bench_html.py --world 1000   # the analyst's targets on a generated world
+
+``--world N`` builds the generated world of N agreements (benchmarks/generate.py, no reasoner) and
+measures, on its whole-graph explorer at 1440x900, what an analyst feels: *select* (a click on the
+most important node until its neighbourhood is drawn and the panel filled), *filter* (a topic chosen,
+and cleared, until redrawn and re-fitted) and *pan* (frames per second while dragging the drawing with
+edges drawn, from synthetic pointer events each animation frame, counted by vis-network's afterDrawing).
 """
 
 from __future__ import annotations
@@ -131,11 +138,82 @@ def in_browser(path: Path, hub: str, runs: int) -> dict[str, float]:
     }
 
 
+SELECT = """id => { const t0 = performance.now(); window.coopgraph.select(id, false); return """ + _SINCE + "; }"
+FILTER = """value => { const s = document.getElementById("filter-topic"); const t0 = performance.now(); s.value = value;
+  s.dispatchEvent(new Event("change")); return """ + _SINCE + "; }"
+PAN = """() => new Promise(done => {
+  const net = window.coopgraph.network; const canvas = document.querySelector("#network canvas");
+  const r = canvas.getBoundingClientRect(); const x0 = r.x + r.width / 2, y0 = r.y + r.height / 2;
+  const ev = (type, x, y) => canvas.dispatchEvent(new PointerEvent(type, {bubbles: true, cancelable: true, clientX: x,
+    clientY: y, pointerId: 1, pointerType: "mouse", isPrimary: true, buttons: type === "pointerup" ? 0 : 1,
+    button: 0}));
+  const frames = []; const drawn = () => frames.push(performance.now()); net.on("afterDrawing", drawn);
+  const before = net.getViewPosition(); ev("pointerdown", x0, y0); const t0 = performance.now(); let i = 0;
+  function step() { if (performance.now() - t0 > 3000) { ev("pointerup", x0, y0); net.off("afterDrawing", drawn);
+      const after = net.getViewPosition();
+      done({fps: (frames.length - 1) * 1000 / (frames[frames.length - 1] - frames[0]),
+            moved: Math.hypot(after.x - before.x, after.y - before.y)}); return; }
+    i += 1; ev("pointermove", x0 + (i % 300) - 150, y0 + ((i * 2) % 200) - 100); requestAnimationFrame(step); }
+  requestAnimationFrame(step); })"""
+
+
+def world(n: int, runs: int) -> dict[str, Any]:
+    """Build the generated world of ``n`` agreements and time select, filter and pan in its explorer."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.generate import world_for
+    from coopgraph.pipeline import build
+
+    data, _ = world_for(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "build"
+        _, build_s = timed(build, data, out, reasoner="none")
+        page_bytes = (out / "coopgraph.html").read_bytes()
+        drawn, select, filter_, clear, pan = [], [], [], [], []
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for _ in range(runs):
+                page = browser.new_page(viewport={"width": 1440, "height": 900})
+                page.route("**/*", lambda route, request: route.continue_() if request.url.startswith("file:")
+                           else route.abort())
+                page.goto((out / "coopgraph.html").as_uri())
+                page.wait_for_function("window.coopgraph && window.coopgraph.ready === true", polling=10,
+                                       timeout=120_000)
+                drawn.append(page.evaluate("window.coopgraph.readyAt") / 1000)
+                page.evaluate(NEXT_FRAME)
+                hub = page.evaluate("window.coopgraph.order()[0]")
+                topic = page.evaluate("window.coopgraph.data.filters.topics[3][0]")
+                for _ in range(3):
+                    select.append(page.evaluate(SELECT, hub))
+                    page.evaluate("() => window.coopgraph.select(null)")
+                    page.evaluate(NEXT_FRAME)
+                    filter_.append(page.evaluate(FILTER, topic))
+                    clear.append(page.evaluate(FILTER, ""))
+                page.evaluate(PAN)  # warm-up
+                pan.append(page.evaluate(PAN)["fps"])
+                page.close()
+            browser.close()
+    return {"agreements": n, "build_s": build_s, "html_mb": len(page_bytes) / 1e6,
+            "drawn_s": statistics.median(drawn), "select_ms": statistics.median(select),
+            "filter_ms": statistics.median(filter_), "clear_ms": statistics.median(clear),
+            "pan_fps": statistics.median(pan)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[200, 2000])
     parser.add_argument("--runs", type=int, default=3, help="browser runs per size (median reported)")
+    parser.add_argument("--world", type=int, metavar="N",
+                        help="measure the explorer of the generated world of N agreements")
     args = parser.parse_args(argv)
+    if args.world:
+        seen = world(args.world, args.runs)
+        print("| agreements | HTML MB | drawn s | select ms (target < 150) | filter ms (< 150) | clear filter ms | "
+              "pan fps, edges drawn (>= 30) |")
+        print("|---|---|---|---|---|---|---|")
+        print(f"| {seen['agreements']} | {seen['html_mb']:.2f} | {seen['drawn_s']:.2f} | {seen['select_ms']:.0f} | "
+              f"{seen['filter_ms']:.0f} | {seen['clear_ms']:.0f} | {seen['pan_fps']:.0f} |")
+        return 0
     print("| nodes | edges | layout s | analytics s | render (incl. layout, analytics) s | HTML MB | "
           "drawn s | click s | search s | usable (drawn + click) s |")
     print("|---|---|---|---|---|---|---|---|---|---|")

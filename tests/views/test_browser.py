@@ -238,7 +238,7 @@ def test_a_filter_changes_what_is_visible(open_page: Any, tiny_build: Path) -> N
     page.page.select_option("#filter-topic", SECURITY)
     shown = page.visible()
     assert MOU in shown and BLOC_MOU not in shown and OMEGA not in shown
-    assert page.js("id => window.coopgraph.nodes.get(id).hidden", BLOC_MOU) is True
+    assert page.js("id => window.coopgraph.network.body.nodes[id].options.hidden", BLOC_MOU) is True
     countries = page.page.locator("#filter-country option").all_inner_texts()
     assert "Alpha" in countries and "Beta" in countries
     page.shot("filter")
@@ -248,11 +248,11 @@ def test_a_filter_changes_what_is_visible(open_page: Any, tiny_build: Path) -> N
 
 def test_the_time_slider_changes_what_is_visible(open_page: Any, tiny_build: Path) -> None:
     page = open_page(tiny_build / "coopgraph.html")
-    page.page.focus("#slider")
-    page.page.keyboard.press("Home")  # back to the first signing date
+    page.page.focus("#to-year")
+    page.page.keyboard.press("Home")  # back to the first year with a signing
     shown = page.visible()
     assert MOU in shown and BLOC_MOU not in shown
-    assert page.page.locator("#slider-value").inner_text() == "≤ 2024-02-02"
+    assert page.page.locator("#window-value").inner_text() == "2024 – 2024"
     page.shot("slider")
     page.page.keyboard.press("End")
     assert BLOC_MOU in page.visible()
@@ -271,9 +271,9 @@ def test_tooltip_and_side_panel_carry_source_links(open_page: Any, tiny_build: P
     assert panel.locator("h3").inner_text().startswith("Memorandum of Understanding between Alpha and Beta")
     link = panel.locator(f'a[href="{SOURCE}"]')
     assert link.count() == 1 and link.get_attribute("target") == "_blank"
-    faded = page.js("id => window.coopgraph.nodes.get(id).color.background", OMEGA)
-    near = page.js("id => window.coopgraph.nodes.get(id).color.background", ADA)
-    assert faded != near  # the neighbourhood is highlighted, the rest faded
+    faded = page.js("id => window.coopgraph.faded(id)", OMEGA)
+    near = page.js("id => window.coopgraph.faded(id)", ADA)
+    assert faded and not near  # the neighbourhood is highlighted, the rest faded
     page.shot("panel")
 
 

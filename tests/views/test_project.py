@@ -229,7 +229,9 @@ def test_a_view_above_the_limit_keeps_countries_topics_then_the_most_connected(b
     assert set(capped.graph["agreements"]) == drawn  # the page lists only the agreements it draws
     for node, data in capped.nodes(data=True):
         assert set(data["agreements"]) <= drawn
-        assert data["facts"] == full.nodes[node]["facts"]  # the fact still counts every agreement
+        counted = [f[1] for f in data["facts"] if f[0] == "agreements"]
+        if data["kind"] != "agreement":  # the count agrees with the list
+            assert counted == ([str(len(data["agreements"]))] if data["agreements"] else [])
         assert (data["label_en"], data["sources"]) == (full.nodes[node]["label_en"], full.nodes[node]["sources"])
     assert project(big_store, view="all", limit=100).graph == capped.graph
     assert list(project(big_store, view="all", limit=100).nodes(data=True)) == list(capped.nodes(data=True))
@@ -251,11 +253,14 @@ def test_a_capped_ego_view_keeps_its_focus(big_store: ox.Store) -> None:
     assert ego.graph["omitted"]["nodes"] == whole.number_of_nodes() > 20
 
 
-def test_choose_is_deterministic_and_shares_the_room() -> None:
+def test_choose_keeps_agreements_then_their_parties_then_leaf_detail() -> None:
     kinds = {f"c{i}": "country" for i in range(3)} | {f"a{i}": "agreement" for i in range(10)}
     kinds |= {f"m{i}": "ministry" for i in range(4)} | {f"p{i}": "person" for i in range(5)}
     degree = {node: int(node[1:]) for node in kinds}
-    assert choose(kinds, degree, 11) == {"c0", "c1", "c2", "a9", "a8", "a7", "a6", "m3", "m2", "m1", "m0"}
+    assert choose(kinds, degree, 11) == {"c0", "c1", "c2", "a9", "a8", "a7", "a6", "a5", "a4", "a3", "a2"}
+    assert choose(kinds, degree, 15) == {"c0", "c1", "c2", *(f"a{i}" for i in range(10)), "m3", "m2"}
+    # the parties of the drawn agreements come before other organisations, however little connected
+    assert choose(kinds, degree, 14, parties={"a1": {"m0"}}) == {"c0", "c1", "c2", *(f"a{i}" for i in range(10)), "m0"}
     assert choose(kinds, degree, 22) == set(kinds)
     assert choose(kinds, degree, 2, pinned=["p0"]) == {"p0", "c2"}
 

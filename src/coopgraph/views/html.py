@@ -49,20 +49,22 @@ ASSETS = Path(__file__).resolve().parent / "explorer"
 VIS_VERSION = "vis-9.1.2"
 LANGUAGES = ("en", "th")
 FONT = "system-ui, 'Noto Sans Thai', 'Noto Sans', Loma, Garuda, 'Tlwg Typo', Tahoma, sans-serif"
-#: node kind -> (fill colour, border colour, vis shape); shapes with the label outside, so size shows.
+#: node kind -> (fill colour, border colour, shape): one shape per kind, colour as a second cue. vis-network
+#: draws dot, hexagon, square, triangle, star, diamond and triangleDown (label outside, so size shows);
+#: explorer.js draws pentagon, octagon, ring, cross and bar as custom shapes the same way.
 STYLE: dict[str, tuple[str, str, str]] = {
     "country": ("#2f6db5", "#1d4a80", "dot"),
     "igo": ("#e69f00", "#a87300", "hexagon"),
     "government": ("#56b4e9", "#2f86b8", "square"),
-    "ministry": ("#009e73", "#006b4e", "square"),
-    "agency": ("#7fc8a9", "#3f8f6d", "square"),
+    "ministry": ("#009e73", "#006b4e", "pentagon"),
+    "agency": ("#7fc8a9", "#3f8f6d", "octagon"),
     "company": ("#cc79a7", "#98527a", "triangle"),
     "person": ("#d55e00", "#933f00", "star"),
     "agreement": ("#f2d43d", "#a68c12", "diamond"),
-    "topic": ("#8c6bb1", "#5f4683", "dot"),
-    "meeting": ("#8a8f96", "#5c6168", "hexagon"),
+    "topic": ("#8c6bb1", "#5f4683", "ring"),
+    "meeting": ("#8a8f96", "#5c6168", "cross"),
     "place": ("#a6761d", "#6f4e12", "triangleDown"),
-    "post": ("#b9bec5", "#7f858c", "triangleDown"),
+    "post": ("#b9bec5", "#7f858c", "bar"),
 }
 MIN_SIZE, MAX_SIZE = 9.0, 40.0
 #: the most nodes a page draws: 2,000 with precomputed positions draw in about 2 s in headless Chromium
@@ -111,6 +113,40 @@ UI: dict[str, dict[str, str]] = {
         "omittedHow": "To see what was left out, write smaller views: coopgraph visualise --view ego "
                       "--focus ID --depth 2 (e.g. --focus country/thailand), --view countries, --view topics, "
                       "or --from DATE --to DATE for a period.",
+        "filtersButton": "Filters",
+        "detailsButton": "Details",
+        "close": "Close",
+        "window": "Signed between",
+        "from": "From",
+        "to": "To",
+        "allYears": "all years",
+        "results": "{n} found",
+        "more": "… and {n} more",
+        "export": "Keep and share",
+        "png": "Save image (PNG)",
+        "csv": "Save visible agreements (CSV)",
+        "share": "Link to this view",
+        "list": "Drawn nodes, as a list ({n})",
+        "graph": "Network drawing. Tab here, then arrow keys move from node to node, Enter zooms to it, "
+                 "+ and - zoom, Escape clears.",
+        "selectedNow": "Selected: {label} ({kind})",
+        "toggleKind": "Show or hide: {kind}",
+        "signatories": "Signatories",
+        "witnesses": "Witnesses",
+        "term": "Term",
+        "areas": "Areas of cooperation",
+        "notes": "Notes",
+        "history": "Status history",
+        "unknown": "unknown",
+        "forSide": "for {side}",
+        "fallback": "EN",
+        "fallbackTitle": "no Thai text recorded; shown in English",
+        "fullTitle": "Full title",
+        "shortTitle": "Short name",
+        "windowNote": "This file shows agreements signed {from} – {to} (coopgraph visualise --from/--to).",
+        "open": "open",
+        "wholeView": "Betweenness and communities are computed on the whole view, not on the filtered part.",
+        "threshold": "Draw links of at least {n} shared agreements",
     },
     "th": {
         "title": "coopgraph: ความตกลงความร่วมมือด้านดิจิทัล",
@@ -154,6 +190,39 @@ UI: dict[str, dict[str, str]] = {
         "omittedHow": "ดูส่วนที่ไม่ได้แสดงได้ด้วยมุมมองที่เล็กลง: coopgraph visualise --view ego --focus ID "
                       "--depth 2 (เช่น --focus country/thailand), --view countries, --view topics "
                       "หรือ --from DATE --to DATE เพื่อเลือกช่วงเวลา",
+        "filtersButton": "ตัวกรอง",
+        "detailsButton": "รายละเอียด",
+        "close": "ปิด",
+        "window": "ลงนามระหว่าง",
+        "from": "ตั้งแต่",
+        "to": "ถึง",
+        "allYears": "ทุกปี",
+        "results": "พบ {n} รายการ",
+        "more": "… และอีก {n} รายการ",
+        "export": "บันทึกและแบ่งปัน",
+        "png": "บันทึกภาพ (PNG)",
+        "csv": "บันทึกความตกลงที่แสดง (CSV)",
+        "share": "ลิงก์ของมุมมองนี้",
+        "list": "โหนดที่แสดง ในรูปรายการ ({n})",
+        "graph": "ภาพเครือข่าย กด Tab มาที่นี่ แล้วใช้ปุ่มลูกศรเลื่อนไปทีละโหนด Enter เพื่อซูมไปที่โหนด + และ - เพื่อซูม Escape เพื่อล้าง",
+        "selectedNow": "เลือก: {label} ({kind})",
+        "toggleKind": "แสดงหรือซ่อน: {kind}",
+        "signatories": "ผู้ลงนาม",
+        "witnesses": "สักขีพยาน",
+        "term": "ระยะเวลา",
+        "areas": "สาขาความร่วมมือ",
+        "notes": "หมายเหตุ",
+        "history": "ประวัติสถานะ",
+        "unknown": "ไม่ทราบ",
+        "forSide": "ในนามของ {side}",
+        "fallback": "EN",
+        "fallbackTitle": "ไม่มีข้อความภาษาไทย แสดงเป็นภาษาอังกฤษ",
+        "fullTitle": "ชื่อเต็ม",
+        "shortTitle": "ชื่อย่อ",
+        "windowNote": "ไฟล์นี้แสดงความตกลงที่ลงนามระหว่าง {from} – {to} (coopgraph visualise --from/--to)",
+        "open": "เปิด",
+        "wholeView": "ค่าความเป็นศูนย์กลางระหว่างและกลุ่มคำนวณจากมุมมองทั้งหมด ไม่ใช่เฉพาะส่วนที่กรอง",
+        "threshold": "แสดงเส้นที่มีความตกลงร่วมกันอย่างน้อย {n} ฉบับ",
     },
 }
 
@@ -200,13 +269,16 @@ def page_data(graph: nx.MultiDiGraph, *, lang: str, seed: int, analytics: Analyt
     where = positions(graph, seed=seed)
     top = max(analytics.degree.values(), default=0.0) or 1.0
     net = Network(directed=True)
+    shorts: dict[str, tuple[str, str]] = dict(graph.graph.get("short", {}))
     for node, data in graph.nodes(data=True):
         fill, border, shape = STYLE.get(data["kind"], ("#97c2fc", "#2b7ce9", "dot"))
         x, y = where[node]
         size = MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(analytics.degree.get(node, 0.0) / top)
+        short_en, short_th = shorts.get(node, ("", ""))
         net.add_node(
             node,
-            label=data["label_th"] if lang == "th" else data["label_en"],
+            label=(short_th or data["label_th"]) if lang == "th" else (short_en or data["label_en"]),
+            short_en=short_en, short_th=short_th,
             shape=shape,
             color={"background": fill, "border": border,
                    "highlight": {"background": fill, "border": "#111111"},
@@ -240,6 +312,7 @@ def page_data(graph: nx.MultiDiGraph, *, lang: str, seed: int, analytics: Analyt
             "label_en": info.label_en, "label_th": info.label_th,
             "date": info.date.text if info.date else "", "sort": info.date.earliest().isoformat() if info.date else "",
             "kind": info.kind, "status": info.status, "countries": list(info.countries), "topics": list(info.topics),
+            "short_en": shorts.get(iri, ("", ""))[0], "short_th": shorts.get(iri, ("", ""))[1],
         }
         for iri, info in sorted(infos.items())
     }
@@ -250,6 +323,8 @@ def page_data(graph: nx.MultiDiGraph, *, lang: str, seed: int, analytics: Analyt
         "view": view,
         "focus": graph.graph.get("focus"),
         "omitted": graph.graph.get("omitted"),
+        "window": list(graph.graph["window"]) if graph.graph.get("window") else None,
+        "details": dict(sorted(graph.graph.get("details", {}).items())),
         "nodes": nodes,
         "edges": edges,
         "agreements": agreements,
@@ -293,19 +368,23 @@ def vis_options(*, big: bool, directed: bool, seed: int = SEED) -> dict[str, Any
         "layout": {"randomSeed": seed, "improvedLayout": False},
         "physics": {"enabled": False},
         "interaction": {
-            "hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
+            # edges stay drawn while panning and zooming: a large view strokes them in a few paths (explorer.js)
+            "hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": False, "hideEdgesOnZoom": False,
             "multiselect": False, "navigationButtons": False, "keyboard": False,
         },
         # no text stroke: canvas strokeText made one frame of 2,000 nodes take 4.5 s in headless Chromium, 0.3 s without
         "nodes": {
             "borderWidth": 1.5,
             "font": {"face": FONT, "size": 14, "strokeWidth": 0, "background": "rgba(255,255,255,0.7)"},
+            # a label is drawn only when it is at least 11 px on screen, and never above 16 px (explorer.js relabel)
+            "scaling": {"label": {"enabled": False, "drawThreshold": 12, "maxVisible": 16}},
         },
         "edges": {
             "smooth": False,
             "selectionWidth": 1.5,
             "arrows": {"to": {"enabled": directed, "scaleFactor": 0.45}},
             "font": {"face": FONT, "size": 10, "align": "middle", "color": "#4a5663", "strokeWidth": 0},
+            "scaling": {"label": {"enabled": False, "drawThreshold": 11, "maxVisible": 14}},
         },
     }
 

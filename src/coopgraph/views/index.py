@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from coopgraph.curate.dates import PartialDate, parse_date
 from coopgraph.graph.vocab import graph_iri
-from coopgraph.views.labels import COOP, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, Lit, Term
+from coopgraph.views.labels import COOP, DCTERMS, OWL, PROV, RDF, RDFS, SHORT_TITLE, SKOS, Lit, Term
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -131,9 +131,11 @@ PREDICATES: frozenset[str] = frozenset(
         "originalOrganization", "partOfMeeting", "participant", "place", "postIn", "renamedTo", "renewalTerm",
         "resultingOrganization", "serves", "signatory", "startDate", "status", "tenureOf", "term", "url",
         "viceChair", "wikidata", "witness",
+        # the explorer's agreement details and short titles (views/titles.py)
+        "abbreviation", "areaNumber", "automaticRenewal", "hasArea", "onBehalfOf",
     )]
     + [DCTERMS.title, OWL.sameAs, PROV.wasDerivedFrom, RDF.type, RDFS.label, SKOS.altLabel, SKOS.broader,
-       SKOS.definition, SKOS.prefLabel]
+       SKOS.definition, SKOS.note, SKOS.prefLabel, SHORT_TITLE]
 )
 #: the predicates :meth:`Index.subjects` is asked about: only these are indexed backwards by :func:`read_index`
 INVERSE: frozenset[str] = frozenset(

@@ -10,6 +10,8 @@ from rdflib import namespace as _rdflib_ns
 from coopgraph.graph import vocab as _vocab
 
 VIEWS = ("all", "countries", "ego", "topics")
+#: an agreement's short title, should the data model get one (views/titles.py prefers it to a derived one)
+SHORT_TITLE = str(_vocab.ONTOLOGY_IRI) + "#shortTitle"
 
 
 class _Names:

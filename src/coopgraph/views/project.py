@@ -47,6 +47,7 @@ from coopgraph.views.facts import (
 )
 from coopgraph.views.index import Index, read_index
 from coopgraph.views.labels import KINDS, SKOS, VIEWS
+from coopgraph.views.titles import agreement_details, short_title
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -102,6 +103,11 @@ def project_index(
     graph.graph["agreements"] = {a: infos[a] for a in shown if a in infos}
     named = {n for info in graph.graph["agreements"].values() for n in (*info.countries, *info.topics)}
     graph.graph["labels"] = {n: (index.label(n, "en"), index.label(n, "th")) for n in sorted(named)}
+    graph.graph["short"] = {a: short_title(index, info) for a, info in graph.graph["agreements"].items()}
+    graph.graph["details"] = {a: agreement_details(index, info) for a, info in graph.graph["agreements"].items()}
+    if not period.open:  # a generated file says its window
+        graph.graph["window"] = (period.start.isoformat() if period.start else "",
+                                 period.end.isoformat() if period.end else "")
     return graph
 
 
@@ -159,7 +165,7 @@ def all_view(
     left_out = None
     if limit is not None and len(nodes) > limit:
         degree = _degrees(merged)
-        keep = choose(nodes, degree, limit)
+        keep = choose(nodes, degree, limit, parties=_parties(merged))
         left_out = omitted(nodes, len(merged), keep, limit)
         nodes = {n: k for n, k in nodes.items() if n in keep}
         merged = {e: v for e, v in merged.items() if e[0] in keep and e[1] in keep}
@@ -211,28 +217,53 @@ def _degrees(edges: Iterable[tuple[str, str, str]]) -> dict[str, int]:
     return {node: len(found) for node, found in neighbours.items()}
 
 
-def choose(kinds: dict[str, str], degree: dict[str, int], limit: int, *, pinned: Iterable[str] = ()) -> set[str]:
+def choose(
+    kinds: dict[str, str], degree: dict[str, int], limit: int, *, pinned: Iterable[str] = (),
+    parties: dict[str, set[str]] | None = None,
+) -> set[str]:
     """The ``limit`` nodes a capped view keeps: deterministic, ties broken by IRI.
 
     ``pinned`` nodes first (the focus of an ego view); then countries, blocs and
-    topics (the map people filter by), most connected first; of the room left,
-    up to half goes to the most connected agreements and the rest to the most
-    connected organisations (either taking what the other does not use); what
-    is still free goes to meetings, people, places and posts by degree.
+    topics (the map people filter by), most connected first; then every
+    agreement (most connected first, should there be no room for all); then
+    the parties of the kept agreements (``parties``: agreement -> its party
+    nodes), so no agreement is drawn without who signed it, multilateral ones
+    included; then the other organisations; what is still free goes to the
+    leaf detail (meetings, people, places, posts) by degree.
     """
     keep = [n for n in sorted(set(pinned)) if n in kinds][:limit]
+    taken = set(keep)
     groups: dict[int, list[str]] = defaultdict(list)
     for node in sorted(kinds, key=lambda n: (-degree.get(n, 0), n)):
-        if node not in keep:
+        if node not in taken:
             groups[GROUPS.get(kinds[node], 3)].append(node)
-    keep += groups[0][: max(0, limit - len(keep))]
-    room = limit - len(keep)
-    agreements_, organisations = groups[1], groups[2]
-    take_agreements = min(len(agreements_), max(room // 2, room - len(organisations)))
-    take_organisations = min(len(organisations), room - take_agreements)
-    keep += agreements_[:take_agreements] + organisations[:take_organisations]
-    keep += groups[3][: max(0, limit - len(keep))]
-    return set(keep)
+
+    def take(nodes: Iterable[str]) -> None:
+        for node in nodes:
+            if len(keep) >= limit:
+                return
+            if node not in taken:
+                keep.append(node)
+                taken.add(node)
+
+    take(groups[0])
+    take(groups[1])
+    if parties:
+        drawn = [n for n in keep if kinds[n] == "agreement"]
+        party_nodes = {p for a in drawn for p in parties.get(a, ()) if p in kinds}
+        take(sorted(party_nodes, key=lambda n: (-degree.get(n, 0), n)))
+    take(groups[2])
+    take(groups[3])
+    return taken
+
+
+def _parties(edges: Iterable[tuple[str, str, str]]) -> dict[str, set[str]]:
+    """Agreement -> its party nodes, from ``(agreement, party, "party")`` edges."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for a, b, relation, *_ in edges:
+        if relation == "party":
+            found[a].add(b)
+    return found
 
 
 def omitted(kinds: dict[str, str], edges: int, keep: set[str], limit: int) -> dict[str, Any]:
@@ -246,9 +277,11 @@ def omitted(kinds: dict[str, str], edges: int, keep: set[str], limit: int) -> di
 
 
 def _only_agreements(graph: nx.MultiDiGraph, drawn: set[str]) -> None:
-    """Nodes and edges of a capped view list only the agreements it draws (their count stays in the facts)."""
+    """Nodes and edges of a capped view list only the agreements it draws, and their counts say so."""
     for _, data in graph.nodes(data=True):
         data["agreements"] = [a for a in data["agreements"] if a in drawn]
+        data["facts"] = [f if f[0] != "agreements" else _fact("agreements", str(len(data["agreements"])))
+                         for f in data["facts"] if f[0] != "agreements" or data["agreements"]]
     for _, _, data in graph.edges(data=True):
         data["agreements"] = [a for a in data["agreements"] if a in drawn]
 
@@ -265,7 +298,7 @@ def cap(graph: nx.MultiDiGraph, limit: int) -> nx.MultiDiGraph:
     kinds = {str(n): str(d.get("kind", "")) for n, d in graph.nodes(data=True)}
     degree = _degrees(graph.edges())
     focus = graph.graph.get("focus")
-    keep = choose(kinds, degree, limit, pinned=[focus] if focus else [])
+    keep = choose(kinds, degree, limit, pinned=[focus] if focus else [], parties=_parties(graph.edges(keys=True)))
     capped = _sorted_copy(graph.subgraph(keep))  # attribute dicts of its own: the caller's graph is not touched
     capped.graph.update(graph.graph)
     left_out = omitted(kinds, graph.number_of_edges(), keep, limit)
@@ -370,7 +403,35 @@ def ego_view(graph: nx.MultiDiGraph, focus: str | None, depth: int) -> nx.MultiD
     if depth < 0:
         raise CoopgraphError(f"--depth {depth}: must be 0 or more")
     centre = resolve_focus(graph, focus)
-    near = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=depth)
+    undirected = graph.to_undirected(as_view=True)
+    near = nx.single_source_shortest_path_length(undirected, centre, cutoff=depth)
+    if depth >= 1:  # what it takes part in through a body serving it or a bloc it belonged to counts as one step
+        through = _taken_part_in(graph, centre)
+        if through:
+            steps = nx.multi_source_dijkstra_path_length(
+                undirected, set(through), cutoff=depth - 1, weight=lambda a, b, d: 1
+            ) if depth > 1 else dict.fromkeys(through, 0)
+            for node, step in steps.items():
+                near[node] = min(near.get(node, depth + 1), step + 1)
     ego = _sorted_copy(graph.subgraph(near).copy())
     ego.graph["focus"] = centre
     return ego
+
+
+def _taken_part_in(graph: nx.MultiDiGraph, centre: str) -> set[str]:
+    """The agreements a node takes part in through others (a country through its ministries or a bloc),
+    with the parties that link them to it: the node's ``agreements`` that are drawn but not its neighbours."""
+    data = graph.nodes[centre]
+    if data.get("kind") != "country":
+        return set()
+    neighbours = set(graph.predecessors(centre)) | set(graph.successors(centre))
+    found: set[str] = set()
+    for agreement in data.get("agreements", []):
+        if agreement not in graph or agreement in neighbours:
+            continue
+        found.add(agreement)
+        # the party that stands for the country: a body serving it, or a bloc it was in
+        for party in graph.successors(agreement):
+            if party in neighbours and graph.has_edge(agreement, party, "party"):
+                found.add(party)
+    return found
