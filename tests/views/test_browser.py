@@ -173,7 +173,7 @@ def test_no_request_on_any_interaction(open_page: Any, tiny_build: Path) -> None
     page.page.mouse.click(x, y)
     page.page.mouse.dblclick(x, y)
     page.page.select_option("#filter-topic", SECURITY)
-    page.page.focus("#slider")
+    page.page.focus("#to-year")
     page.page.keyboard.press("Home")
     page.page.keyboard.press("End")
     page.page.click("#lang")

@@ -100,8 +100,10 @@ def short_title(index: Index, info: AgreementInfo) -> tuple[str, str]:
     year_th = f" ({info.date.earliest().year + 543})" if info.date else ""
     en = f"{parties_en} {kind_en}".strip() + (f" on {subject_en}" if subject_en else "") + year_en
     th = f"{kind_th} {parties_th}".strip() + (f" {subject_th}" if subject_th else "") + year_th
-    if len(info.label_en) <= SHORT_ENOUGH:  # a title short already is its own short title
+    if len(info.label_en) <= SHORT_ENOUGH or len(en) >= len(info.label_en):  # short already, or no shorter made
         en = info.label_en + (year_en if year_en.strip(" ()") not in info.label_en else "")
+        if len(en) > max(80, len(info.label_en)):
+            en = info.label_en
     if info.label_th and info.label_th != info.label_en and len(info.label_th) <= SHORT_ENOUGH:
         th = info.label_th + (year_th if year_th.strip(" ()") not in info.label_th else "")
     return given.get("en", en), given.get("th", th)
