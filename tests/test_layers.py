@@ -33,7 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "commands": {"shared", "curate", "graph", "checks", "reason", "sparql", "views", "export", "pipeline", "api",
                  "commands"},
 }
-SHARED = {"coopgraph.errors", "coopgraph.resources", "coopgraph.perf", "coopgraph.files", "coopgraph.suggest"}
+SHARED = {"coopgraph.errors", "coopgraph.resources", "coopgraph.perf", "coopgraph.files", "coopgraph.suggest", "coopgraph.progress"}
 #: the package itself re-exports the public API (lazily): it is the API's face, so no stage imports it
 API = {"coopgraph", "coopgraph.api"}
 STAGES = {"curate", "graph", "checks", "reason", "sparql", "views", "export", "commands"}

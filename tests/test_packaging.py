@@ -24,6 +24,7 @@ def test_the_wheel_carries_licences_types_and_the_shipped_data(wheel: Path) -> N
     names = set(zipfile.ZipFile(wheel).namelist())
     info = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
     assert {f"{info}/licenses/LICENSE", f"{info}/licenses/LICENSE-DATA.md"} <= names
+    assert "coopgraph/py.typed" in names
     assert "coopgraph/_shipped/data/sources.yaml" in names and "coopgraph/_shipped/ontology/coopgraph.ttl" in names
     assert any(n.startswith("coopgraph/_shipped/queries/") for n in names)
     metadata = zipfile.ZipFile(wheel).read(f"{info}/METADATA").decode()

@@ -85,6 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from coopgraph import commands
 
     commands.VERBOSITY = getattr(args, "verbosity", 1)
+    from coopgraph.progress import show_on
+
+    show_on(commands.VERBOSITY)
     try:
         return int(args.run(args))
     except CoopgraphError as error:

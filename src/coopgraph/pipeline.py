@@ -26,6 +26,7 @@ from rdflib import Graph
 from coopgraph.curate.checker import World, curate
 from coopgraph.errors import CoopgraphError, Location, Problem
 from coopgraph.graph.vocab import COOP, DEFAULT_BASE
+from coopgraph.progress import stage
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -92,12 +93,15 @@ def check(data_dir: Path, *, base: str = DEFAULT_BASE) -> Checked:
     """Every check a curator needs, in order; raise one error listing all problems."""
     from coopgraph.checks.validate import query_problems, shape_problems
 
-    world = curate(data_dir)
-    store, origins = populate_store(world, base=base)
+    with stage("reading the data"):
+        world = curate(data_dir)
+    with stage("populating the graph"):
+        store, origins = populate_store(world, base=base)
     counted = tally(world)
     del world  # the store holds what follows; origins say where each node came from
-    problems: list[Problem] = shape_problems(store, origins)
-    problems += query_problems(store, origins)
+    with stage("checking the shapes and violation queries"):
+        problems: list[Problem] = shape_problems(store, origins)
+        problems += query_problems(store, origins)
     if problems:
         raise CoopgraphError(problems)
     return Checked(counted, store, origins, base)
@@ -187,11 +191,17 @@ def build(
         checked = check(data_dir, base=base)
         chosen = "none" if reasoner == "none" else choose(reasoner, checked.size())
         if chosen in OWL_REASONERS:
-            files = _outputs_with_owl_reasoner(checked, chosen, explicit=reasoner != "auto", timeout=reasoner_timeout)
+            with stage(f"reasoning ({chosen}) and preparing the outputs"):
+                files = _outputs_with_owl_reasoner(
+                    checked, chosen, explicit=reasoner != "auto", timeout=reasoner_timeout
+                )
         else:
-            infer(checked, reasoner=chosen)
-            files = outputs(checked)
-        write_store_from(checked.store, out_dir, files)
+            with stage(f"reasoning ({chosen})"):
+                infer(checked, reasoner=chosen)
+            with stage("preparing Turtle, TriG and the explorer"):
+                files = outputs(checked)
+        with stage("writing the outputs and the store"):
+            write_store_from(checked.store, out_dir, files)
     return Summary(counts(checked), [*(out_dir / name for name in files), out_dir / STORE_LINK])
 
 
