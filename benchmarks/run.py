@@ -39,10 +39,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.generate import world_for
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import world_for  # noqa: E402  (the checkout on the path first: run as a script)
 OUT = ROOT / "benchmarks" / "out"
 RESULT_TAG = "@@result "
 COOP = "https://w3id.org/coopgraph/ontology#"
