@@ -18,6 +18,7 @@ queries project their parameters; the CLI drops bound columns from output.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -416,7 +417,20 @@ def keywords(text: str) -> list[str]:
 def inspect(text: str) -> Shape:
     """What a text is, by two readings that must both clear it: a scan of its keywords (which
     cannot be fooled by strings or comments) and rdflib's SPARQL parser (a real parse: its tree
-    is searched for SERVICE, LOAD and dataset clauses).  Nothing is run."""
+    is searched for SERVICE, LOAD and dataset clauses).  Nothing is run.  A pure function of the
+    text, so short texts (saved queries, asked again and again) are read once per process."""
+    return _inspect_cached(text) if len(text) <= _CACHED_TEXT else _inspect(text)
+
+
+_CACHED_TEXT = 64 * 1024  # longer texts are read each time: the cache holds at most 256 x 64 KB
+
+
+@functools.lru_cache(maxsize=256)
+def _inspect_cached(text: str) -> Shape:
+    return _inspect(text)
+
+
+def _inspect(text: str) -> Shape:
     words = keywords(text)
     first = next((w for w in words if w not in ("BASE", "PREFIX")), "")
     update = first in UPDATE_WORDS
