@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from rdflib import Graph, URIRef
 
 from coopgraph.errors import Location
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "data" / "tiny"
@@ -63,3 +68,26 @@ def crafted(name: str) -> tuple[Graph, dict[URIRef, Location], str]:
             origins.setdefault(URIRef(graph.namespace_manager.expand_curie(head)), Location(name, number))
     first = text.splitlines()[0]
     return graph, origins, first.removeprefix("# expect: ") if first.startswith("# expect: ") else ""
+
+
+# --- the one headless Chromium the browser tests drive (Debian's, as root: see ../shared/NOTES.md) -------
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Chromium, launched once for the session; each test opens its own context."""
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield chromium
+    chromium.close()

@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
+from coopgraph import __all__ as _PUBLIC  # the package's face lists the public names once
 from coopgraph.curate.dates import PartialDate
 from coopgraph.errors import CoopgraphError, display_path
 from coopgraph.graph.iris import DEFAULT_BASE
-from coopgraph.sparql.values import IRI, Duration, LangString, TypedLiteral
+from coopgraph.sparql.values import IRI, Duration, LangString, TypedLiteral  # noqa: F401  (public: _PUBLIC)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -40,20 +41,7 @@ if TYPE_CHECKING:
     from coopgraph.sparql.query import Result, Term
     from coopgraph.sparql.queryfile import Param
 
-__all__ = [
-    "IRI",
-    "CheckReport",
-    "CoopgraphError",
-    "Duration",
-    "KnowledgeGraph",
-    "LangString",
-    "PartialDate",
-    "Rows",
-    "TypedLiteral",
-    "build",
-    "check",
-    "open",
-]
+__all__ = [name for name in _PUBLIC if name != "__version__"]
 
 PathLike = str | os.PathLike[str]
 Row = dict[str, Any]

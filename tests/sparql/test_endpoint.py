@@ -12,12 +12,16 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 from tests.servers import coopgraph_server
 
@@ -586,22 +590,17 @@ def test_a_port_out_of_range_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 @pytest.mark.browser
 def test_the_explorer_works_in_chromium_under_its_policy(
-    tiny_build: Path, tmp_path_factory: pytest.TempPathFactory
+    tiny_build: Path, tmp_path_factory: pytest.TempPathFactory, browser: Browser
 ) -> None:
     """The CSP of /graph is tight yet enough: the real explorer draws in Chromium with no violation
     (a violation is a console error) and makes no request but for the page itself."""
-    from playwright.sync_api import sync_playwright
-
     out = tmp_path_factory.mktemp("explorer-build")
     (out / "store").symlink_to((tiny_build / "store").resolve())
     (out / "coopgraph.html").write_bytes((tiny_build / "coopgraph.html").read_bytes())
-    with coopgraph_server(out, tmp_path_factory.mktemp("explorer-log")) as base, sync_playwright() as driver:
-        browser = driver.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
+    with coopgraph_server(out, tmp_path_factory.mktemp("explorer-log")) as base:
+        context = browser.new_context()
         try:
-            page = browser.new_page()
+            page = context.new_page()
             requests: list[str] = []
             errors: list[str] = []
             page.on("request", lambda request: requests.append(request.url))
@@ -612,7 +611,7 @@ def test_the_explorer_works_in_chromium_under_its_policy(
             assert page.evaluate("window.coopgraph.nodes.length") > 5
             assert errors == [] and requests == [f"{base}/graph"], (errors, requests)
         finally:
-            browser.close()
+            context.close()
 
 
 def test_http_server_errors_are_plain_text_not_html(endpoint: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Request, Route, WebSocketRoute, sync_playwright
+from playwright.sync_api import Browser, Page, Request, Route, WebSocketRoute
 
 from coopgraph.graph.store import open_store
 from coopgraph.graph.vocab import individual
@@ -29,9 +29,6 @@ from tests.views.test_html import tricky_graph
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "artifacts"
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 MOU = str(individual("agreement", "alpha-beta-digital-mou-2024"))
@@ -85,19 +82,6 @@ class Opened:
         target = ARTIFACTS / f"browser-{name}.png"
         self.page.screenshot(path=str(target))
         return target
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    yield chromium
-    chromium.close()
 
 
 @pytest.fixture

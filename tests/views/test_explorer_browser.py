@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Playwright, Request, Route, sync_playwright
+from playwright.sync_api import Browser, Request, Route
 
 from coopgraph.graph.store import open_store
 from coopgraph.graph.vocab import individual
@@ -24,7 +24,7 @@ from coopgraph.pipeline import build
 from coopgraph.views.html import render
 from coopgraph.views.project import project
 from tests.conftest import ROOT, SHIPPED
-from tests.views.test_browser import ARGS, CHROMIUM, THAI, Opened
+from tests.views.test_browser import THAI, Opened
 
 pytestmark = pytest.mark.browser
 
@@ -38,19 +38,6 @@ THAILAND = str(individual("country", "thailand"))
 ASEAN_CHINA = str(individual("agreement", "asean-china-communications-digital-technology-2024"))
 PRASERT = str(individual("person", "prasert-jantararuangtong"))
 SECURITY = str(individual("topic", "digital-security"))
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    yield chromium
-    chromium.close()
 
 
 @pytest.fixture(scope="module")
