@@ -363,3 +363,23 @@ def test_a_signatory_signing_in_several_posts_at_once(graph: ox.Store) -> None:
     people = rows(graph, f"""SELECT ?p WHERE {{ {a} coop:hasSigning/coop:duringMeeting ?m .
         ?m coop:participant ?p . ?p a coop:Person }}""")
     assert people == [(PERSON + "ashwini-vaishnaw",), (PERSON + "josephine-teo",), (PERSON + "s-jaishankar",)]
+
+
+def test_name_spellings_cite_sources_that_print_them(graph: ox.Store) -> None:
+    """A person's English spelling is cited to a source in English, a Thai spelling to one in Thai (item 7)."""
+    cited = rows(graph, f"""SELECT ?p ?lang WHERE {{
+        VALUES ?p {{ <{PERSON}boviengkham-vongdara> <{PERSON}pichet-durongkaveroj> <{PERSON}wisit-wisitsora-at> }}
+        ?p prov:wasDerivedFrom/<http://purl.org/dc/terms/language> ?lang }}""")
+    for person in ("boviengkham-vongdara", "pichet-durongkaveroj", "wisit-wisitsora-at"):
+        assert {lang for p, lang in cited if p == PERSON + person} >= {"en", "th"}, person
+    # a variant no stored source prints is gone; the ones Thairath and The Thaiger print are kept
+    variants = rows(graph, f"""SELECT ?v WHERE {{ <{PERSON}prasert-jantararuangtong> skos:altLabel ?v FILTER(lang(?v) = "en") }}""")
+    assert variants == [("Prasert Chantararuangthong",), ("Prasert Chantraruangthong",)]
+
+
+def test_the_cancelled_mous_witness_is_the_then_minister_not_a_signatory(graph: ox.Store) -> None:
+    a = "<https://w3id.org/coopgraph/id/agreement/mdes-prime-opportunity-fund-2024>"
+    assert rows(graph, f"SELECT ?w WHERE {{ {a} coop:hasSigning/coop:witness ?w }}") == [(PERSON + "prasert-jantararuangtong",)]
+    assert rows(graph, f"SELECT ?s WHERE {{ {a} coop:hasSigning/coop:hasSignature/coop:signatory ?s }}") == [
+        (PERSON + "wisit-wisitsora-at",)
+    ]
