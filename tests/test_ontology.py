@@ -434,3 +434,25 @@ def test_a_property_without_a_domain_says_why(ontology: Graph) -> None:
         for prop in ontology.subjects(RDF.type, kind):
             if str(prop).startswith(str(COOP)) and (prop, RDFS.domain, None) not in ontology:
                 assert (prop, SKOS.scopeNote, None) in ontology, f"{prop}: no rdfs:domain and no skos:scopeNote why"
+
+
+def test_every_lifecycle_code_is_one_status_individual_everywhere(ontology: Graph, shapes: Graph) -> None:
+    """The codes are listed once (curate/lifecycle.py); the ontology, the shapes and populate follow that list."""
+    from rdflib.collection import Collection
+
+    from coopgraph.curate.lifecycle import STATUSES
+    from coopgraph.graph.populate import STATUSES as MINTED
+
+    notations = {str(n): s for s, n in ontology.subject_objects(SKOS.notation) if (s, RDF.type, COOP.AgreementStatus) in ontology}
+    assert sorted(notations) == sorted(STATUSES)
+    assert all(ontology.value(notations[code], RDFS.label) is not None for code in STATUSES)
+    assert {code: str(iri) for code, iri in MINTED.items()} == {code: str(notations[code]) for code in STATUSES}
+    one_of = next(ontology.objects(ontology.value(COOP.AgreementStatus, OWL.equivalentClass), OWL.oneOf))
+    assert [str(m) for m in Collection(ontology, one_of)] == [str(notations[code]) for code in STATUSES]
+    allowed = [
+        [str(m) for m in Collection(shapes, listed)]
+        for prop in shapes.subjects(SH.path, COOP.status)
+        for listed in shapes.objects(prop, SH["in"])
+    ]
+    assert allowed == [[str(notations[code]) for code in STATUSES]]
+    assert {str(label) for label in ontology.objects(COOP.Approved, RDFS.label)} == {"approved", "ได้รับอนุมัติแล้ว"}

@@ -326,3 +326,60 @@ def test_5th_adgmin_chaired_by_a_person_and_a_country_with_a_person_participatin
         ("thailand", "Country"), ("prasert-jantararuangtong", "Person")
     ]
     assert ask(graph, f'{m} coop:participant ?p . ?p a coop:Person ; rdfs:label "Kao Kim Hourn"@en')
+
+
+MEETING = "https://w3id.org/coopgraph/id/meeting/"
+PERSON = "https://w3id.org/coopgraph/id/person/"
+
+
+def test_co_chairs_of_the_asean_india_digital_ministers_meetings(graph: ox.Store) -> None:
+    """Who co-chaired each ADGMIN meeting with India? Two people each, India's minister in both."""
+    chairs = rows(graph, f"""SELECT ?m ?name WHERE {{
+        VALUES ?m {{ <{MEETING}adgmin-2-india> <{MEETING}adgmin-3-india> }}
+        ?m coop:chair ?c . ?c a coop:Person ; rdfs:label ?name FILTER(lang(?name) = "en") }}""")
+    assert chairs == [
+        (MEETING + "adgmin-2-india", "Devusinh Chauhan"),
+        (MEETING + "adgmin-2-india", "Tin Aung San"),
+        (MEETING + "adgmin-3-india", "Devusinh Chauhan"),
+        (MEETING + "adgmin-3-india", "Ivan John E. Uy"),
+    ]
+    # each co-chaired meeting cites the source that says "co-chaired"
+    assert ask(graph, f'<{MEETING}adgmin-2-india> prov:wasDerivedFrom/coop:url ?u FILTER(CONTAINS(STR(?u), "devdiscourse.com"))')
+    assert ask(graph, f'<{MEETING}adgmin-3-india> prov:wasDerivedFrom/coop:url ?u FILTER(CONTAINS(STR(?u), "orissadiary.com"))')
+
+
+def test_a_signatory_signing_in_several_posts_at_once(graph: ox.Store) -> None:
+    """In which capacities did India's signatory sign the MDDI-MeitY MoU? Three ministerial posts held at once."""
+    a = "<https://w3id.org/coopgraph/id/agreement/mddi-meity-digital-technologies-2024>"
+    posts = rows(graph, f"""SELECT ?signer ?post WHERE {{ {a} coop:hasSigning/coop:hasSignature ?sig .
+        ?sig coop:signatory ?signer ; coop:inCapacityOf/rdfs:label ?post FILTER(lang(?post) = "en") }}""")
+    assert posts == [
+        (PERSON + "ashwini-vaishnaw", "Minister for Electronics and Information Technology"),
+        (PERSON + "ashwini-vaishnaw", "Minister for Information and Broadcasting"),
+        (PERSON + "ashwini-vaishnaw", "Minister for Railways"),
+        (PERSON + "josephine-teo", "Minister for Digital Development and Information"),
+    ]
+    # signed at a meeting whose participants include people, the signatories among them
+    people = rows(graph, f"""SELECT ?p WHERE {{ {a} coop:hasSigning/coop:duringMeeting ?m .
+        ?m coop:participant ?p . ?p a coop:Person }}""")
+    assert people == [(PERSON + "ashwini-vaishnaw",), (PERSON + "josephine-teo",), (PERSON + "s-jaishankar",)]
+
+
+def test_name_spellings_cite_sources_that_print_them(graph: ox.Store) -> None:
+    """A person's English spelling is cited to a source in English, a Thai spelling to one in Thai (item 7)."""
+    cited = rows(graph, f"""SELECT ?p ?lang WHERE {{
+        VALUES ?p {{ <{PERSON}boviengkham-vongdara> <{PERSON}pichet-durongkaveroj> <{PERSON}wisit-wisitsora-at> }}
+        ?p prov:wasDerivedFrom/<http://purl.org/dc/terms/language> ?lang }}""")
+    for person in ("boviengkham-vongdara", "pichet-durongkaveroj", "wisit-wisitsora-at"):
+        assert {lang for p, lang in cited if p == PERSON + person} >= {"en", "th"}, person
+    # a variant no stored source prints is gone; the ones Thairath and The Thaiger print are kept
+    variants = rows(graph, f"""SELECT ?v WHERE {{ <{PERSON}prasert-jantararuangtong> skos:altLabel ?v FILTER(lang(?v) = "en") }}""")
+    assert variants == [("Prasert Chantararuangthong",), ("Prasert Chantraruangthong",)]
+
+
+def test_the_cancelled_mous_witness_is_the_then_minister_not_a_signatory(graph: ox.Store) -> None:
+    a = "<https://w3id.org/coopgraph/id/agreement/mdes-prime-opportunity-fund-2024>"
+    assert rows(graph, f"SELECT ?w WHERE {{ {a} coop:hasSigning/coop:witness ?w }}") == [(PERSON + "prasert-jantararuangtong",)]
+    assert rows(graph, f"SELECT ?s WHERE {{ {a} coop:hasSigning/coop:hasSignature/coop:signatory ?s }}") == [
+        (PERSON + "wisit-wisitsora-at",)
+    ]

@@ -123,3 +123,17 @@ def test_a_bad_uncertain_date_names_its_field(tiny_copy: Path) -> None:
     assert [str(p) for p in raised.value.problems] == [
         f"{display_path(agreement)}:7: signings[0].date: bad date '2025-07/2025-05': the range ends before it starts"
     ]
+
+
+def test_approved_is_a_lifecycle_status_and_a_made_up_one_is_not(tiny_copy: Path) -> None:
+    agreement = tiny_copy / "agreements" / "alpha-beta-digital-mou-2024.yaml"
+    text = agreement.read_text(encoding="utf-8")
+    agreement.write_text(text.replace("{status: cabinet-approved, date: 2024-01}", "{status: approved, date: 2024-01}"), encoding="utf-8")
+    world = curate(tiny_copy)
+    record = world.agreements["alpha-beta-digital-mou-2024"]
+    assert [step.status for step in record.lifecycle] == ["approved"]
+    agreement.write_text(text.replace("{status: cabinet-approved, date: 2024-01}", "{status: aproved, date: 2024-01}"), encoding="utf-8")
+    with pytest.raises(CoopgraphError) as raised:
+        curate(tiny_copy)
+    (problem,) = raised.value.problems
+    assert "lifecycle[0].status" in str(problem) and "'approved'" in str(problem)

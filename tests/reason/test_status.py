@@ -58,6 +58,16 @@ def shape(intervals: list) -> list[tuple[str, str, str | None]]:
             None,
             [("announced", "2021-01-01", "2021-03-02"), ("cabinet-approved", "2021-03-02", "2021-04-01"), ("adopted", "2021-04-01", None)],
         ),
+        # a plain approval (no cabinet named) is pending, after announced and before signing
+        (
+            [("announced", "2024-05"), ("approved", "2024-06-10"), ("signed", "2024-07-01")],
+            None,
+            None,
+            [("announced", "2024-05-01", "2024-06-10"), ("approved", "2024-06-10", "2024-07-01"), ("signed", "2024-07-01", None)],
+        ),
+        # a cabinet's approval after a plain one is the later, more specific step; a plain one after it adds nothing
+        ([("approved", "2024-06-10"), ("cabinet-approved", "2024-06-20")], None, None, [("approved", "2024-06-10", "2024-06-20"), ("cabinet-approved", "2024-06-20", None)]),
+        ([("cabinet-approved", "2024-06-10"), ("approved", "2024-06-20")], None, None, [("cabinet-approved", "2024-06-10", None)]),
         # terminated before the term ran out: the first end wins over the term's expiry
         ([("signed", "2020-01-01"), ("terminated", "2021-01-01")], "P5Y", None, [("signed", "2020-01-01", "2021-01-01"), ("terminated", "2021-01-01", None)]),
         # superseded; an end step is not overridden by a later expiry
@@ -87,3 +97,10 @@ def test_durations_keep_to_the_calendar() -> None:
     assert add_duration(D("2024-02-29"), "P1Y") == D("2025-02-28")
     assert add_duration(D("2024-01-31"), "P1M") == D("2024-02-29")
     assert add_duration(D("2024-01-01"), "P1Y6M2W3D") == D("2025-07-18")
+
+
+def test_approved_is_pending_and_a_filter() -> None:
+    intervals = status_intervals([("approved", "2024-06-10")])
+    assert status_on(intervals, D("2024-06-10")) == "approved"
+    assert intervals[0].phase == "pending"
+    assert "approved" in FILTERS and matches("approved", "pending") and not matches("approved", "in-effect")

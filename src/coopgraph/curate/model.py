@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from coopgraph.curate.dates import EventDate, Qualifier, parse_date, parse_edtf
+from coopgraph.curate.lifecycle import STATUSES, Status
 
 Slug = Annotated[
     str,
@@ -404,19 +405,7 @@ class Area(Record):
 class StatusChange(Record):
     """A dated step of the lifecycle; the status on any date follows from them (coopgraph.reason.status)."""
 
-    status: Literal[
-        "planned",
-        "announced",
-        "cabinet-approved",
-        "signed",
-        "adopted",
-        "in-force",
-        "renewed",
-        "expired",
-        "terminated",
-        "cancelled",
-        "superseded",
-    ]
+    status: Status = Field(description="A lifecycle step: " + ", ".join(STATUSES) + ".")
     date: EventDateValue
     inferred_from: InferredFrom | None = None
     note: LangText | None = None

@@ -79,6 +79,7 @@ AGREEMENT_CLASSES = {
 STATUSES = {
     "planned": COOP.Planned,
     "announced": COOP.Announced,
+    "approved": COOP.Approved,
     "cabinet-approved": COOP.CabinetApproved,
     "signed": COOP.Signed,
     "adopted": COOP.Adopted,

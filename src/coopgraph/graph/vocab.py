@@ -86,6 +86,7 @@ class COOP(DefinedNamespace):
     YearPrecision: URIRef
     Planned: URIRef
     Announced: URIRef
+    Approved: URIRef
     CabinetApproved: URIRef
     Signed: URIRef
     Adopted: URIRef

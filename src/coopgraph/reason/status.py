@@ -1,6 +1,6 @@
 """An agreement's status on any date, computed in one place.
 
-Sources record steps (planned, announced, cabinet-approved, signed, adopted,
+Sources record steps (planned, announced, approved, cabinet-approved, signed, adopted,
 in force, renewed, expired, terminated, cancelled, superseded), a term
 (``P5Y``) and a renewal rule; an analyst asks "what was it on 2025-06-01?".
 :func:`status_intervals` turns the steps into half-open intervals
@@ -16,7 +16,8 @@ Rules, each because a source-faithful answer needs it:
 - a dated signing is a ``signed`` step, an adoption at a dated meeting an
   ``adopted`` step (the data often records them only there);
 - steps before conclusion never go backwards: a ``planned`` entry after a
-  cabinet approval keeps ``cabinet-approved``; once concluded, later pending
+  cabinet approval keeps ``cabinet-approved``, and a plain ``approved`` after
+  it adds nothing (a cabinet's approval is the more specific one); once concluded, later pending
   steps are ignored;
 - the term runs from entry into force when recorded, else from conclusion;
   when it ends with no end step recorded first, the agreement is ``expired`` -
@@ -25,7 +26,7 @@ Rules, each because a source-faithful answer needs it:
 - the first end (expired, terminated, cancelled, superseded) ends it; only a
   later ``renewed``/``signed``/``in-force`` step revives it.
 
-Phases: ``pending`` (planned, announced, cabinet-approved), ``in-effect``
+Phases: ``pending`` (planned, announced, approved, cabinet-approved), ``in-effect``
 (signed, adopted, in-force, renewed) and ``ended``; before any step the status
 is ``unknown``.
 
