@@ -383,3 +383,27 @@ def test_the_cancelled_mous_witness_is_the_then_minister_not_a_signatory(graph: 
     assert rows(graph, f"SELECT ?s WHERE {{ {a} coop:hasSigning/coop:hasSignature/coop:signatory ?s }}") == [
         (PERSON + "wisit-wisitsora-at",)
     ]
+
+
+def test_kkd_mic_moc_dated_to_kishidas_visit_not_a_day_month_swap(graph: ox.Store) -> None:
+    """When was the Malaysia-Japan MOC exchanged? 5 November 2023 (Kishida's visit), worked out from a dateline."""
+    a = "<https://w3id.org/coopgraph/id/agreement/kkd-japan-mic-moc-2023>"
+    assert rows(graph, f"""SELECT ?d ?w WHERE {{ {a} coop:hasSigning ?s . ?s coop:date ?d ;
+        coop:dateQualifier coop:Inferred ; coop:witness ?w }}""") == [
+        ("2023-11-05", PERSON + "anwar-ibrahim"),
+        ("2023-11-05", PERSON + "fumio-kishida"),
+    ]
+    assert not ask(graph, '?s coop:date "2023-05-11"^^xsd:date')
+
+
+def test_dict_mci_mou_signatories_named_by_the_straits_times(graph: ox.Store) -> None:
+    """Who signed the Philippines-Singapore digital cooperation MOU, and for whom? Uy for DICT, Teo for MCI."""
+    a = "<https://w3id.org/coopgraph/id/agreement/dict-singapore-mci-digital-cooperation-2022>"
+    signed = rows(graph, f"""SELECT ?who ?side WHERE {{ {a} coop:hasSigning/coop:hasSignature ?sig .
+        ?sig coop:signatory ?who ; coop:onBehalfOf ?side }}""")
+    assert [(who.rsplit("/", 1)[1], side.rsplit("/", 1)[1]) for who, side in signed] == [
+        ("ivan-john-uy", "philippines-dict"),
+        ("josephine-teo", "singapore-mci"),
+    ]
+    assert ask(graph, f"""{a} coop:hasSigning/prov:wasDerivedFrom/coop:url
+        "https://www.straitstimes.com/singapore/spore-philippines-boost-digital-healthcare-tie-ups"^^xsd:anyURI""")
