@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from coopgraph.curate.dates import EventDate, PartialDate, parse_date, parse_edtf
+from coopgraph.curate.dates import PartialDate, parse_date, parse_edtf
 from coopgraph.curate.lifecycle import ENDED, IN_EFFECT, PENDING
 from coopgraph.errors import CoopgraphError
 from coopgraph.views.index import Index
@@ -219,7 +219,7 @@ def agreement_when(index: Index, agreement: str) -> tuple[When | None, bool]:
 
 
 def status_phase(status: str) -> str:
-    """``pending``, ``in-effect``, ``ended`` or ``unknown``: the phases the status filter offers (curate/lifecycle.py)."""
+    """``pending``, ``in-effect``, ``ended`` or ``unknown``: the phases the status filter offers (lifecycle.py)."""
     return "pending" if status in PENDING else "in-effect" if status in IN_EFFECT else "ended" if status in ENDED \
         else "unknown"
 

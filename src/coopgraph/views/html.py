@@ -342,7 +342,8 @@ def page_data(graph: nx.MultiDiGraph, *, lang: str, seed: int, analytics: Analyt
             # when it was made, or first recorded (made: false), in words; early/late: the days it may fall on
             "date": info.when.en if info.when else "", "date_th": info.when.th if info.when else "",
             "made": info.made, "uncertain": bool(info.when and info.when.uncertain),
-            "sort": _iso(info.when.earliest if info.when else None), "late": _iso(info.when.latest if info.when else None),
+            "sort": _iso(info.when.earliest if info.when else None),
+            "late": _iso(info.when.latest if info.when else None),
             # the status intervals the reasoning stage computed: the page reads the status on the viewer's date
             "intervals": [list(i) for i in info.intervals],
             "kind": info.kind, "countries": list(info.countries), "topics": list(info.topics),
