@@ -72,7 +72,8 @@ def synthetic(n: int, *, seed: int = 7) -> nx.MultiDiGraph:
             date = parse_date(day.isoformat())
             infos[iri[i]] = AgreementInfo(
                 iri=iri[i], label_en=attrs["label_en"], label_th=attrs["label_th"], kind="memorandum-of-understanding",
-                date=date, status=rng.choice(["signed", "in-force", "expired"]),
+                date=date, status=(status := rng.choice(["signed", "in-force", "expired"])),
+                intervals=((status, date.earliest().isoformat(), ""),),
                 parties=(), countries=tuple(sorted(rng.sample(countries, min(2, len(countries))))),
                 topics=tuple(sorted(rng.sample(topics, min(2, len(topics))))),
             )

@@ -46,7 +46,9 @@ def test_all_view_has_typed_nodes_with_labels_alt_labels_facts_and_sources(store
     assert graph.nodes[MOU]["kind"] == "agreement"
     facts = {key: en for key, en, _ in graph.nodes[MOU]["facts"]}
     assert facts["signed"] == "2024-02-02"
-    assert facts["status"] == "Signed"  # signed after the cabinet approved it
+    assert "status" not in facts  # the status depends on the date: the page reads it off the intervals
+    info = graph.graph["agreements"][MOU]
+    assert [i[:2] for i in info.intervals[:2]] == [("cabinet-approved", "2024-01-01"), ("signed", "2024-02-02")]
     assert facts["term"] == "P5Y"
     thai_facts = {key: th for key, _, th in graph.nodes[MOU]["facts"]}
     assert "พ.ศ. 2567" in thai_facts["signed"]
@@ -172,6 +174,7 @@ def synthetic_store(countries: int = 40, agreements: int = 1200) -> ox.Store:
 
     graph = graph_node("asserted")
     quads: list[ox.Quad] = []
+    inferred: list[ox.Quad] = []
 
     def add(s: str, p: object, o: ox.NamedNode | ox.Literal) -> None:
         quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(str(p)), o, graph))
@@ -195,13 +198,23 @@ def synthetic_store(countries: int = 40, agreements: int = 1200) -> ox.Store:
             add(agreement, COOP.hasParty, ox.NamedNode(party))
         add(agreement, COOP.hasTopic, ox.NamedNode(topics[j % len(topics)]))
         add(agreement, COOP.hasSigning, ox.NamedNode(signing))
-        add(signing, date, ox.Literal(f"{2000 + j % 25}-0{1 + j % 9}-1{j % 10}"))
+        day = f"{2000 + j % 25}-0{1 + j % 9}-1{j % 10}"
+        add(signing, date, ox.Literal(day))
+        # what the reasoning stage writes into the inferred graph of every build: the status intervals
+        interval = f"{agreement}/status/1"
+        inferred.append(ox.Quad(ox.NamedNode(agreement), ox.NamedNode(str(COOP.hasStatusInterval)),
+                                ox.NamedNode(interval), graph_node("inferred")))
+        inferred.append(ox.Quad(ox.NamedNode(interval), ox.NamedNode(str(COOP.status)),
+                                ox.NamedNode(str(COOP.Signed)), graph_node("inferred")))
+        inferred.append(ox.Quad(ox.NamedNode(interval), ox.NamedNode(str(COOP["from"])),
+                                ox.Literal(day, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+                                graph_node("inferred")))
         add(signing, COOP.hasSignature, ox.NamedNode(signature))
         add(signature, COOP.signatory, ox.NamedNode(person))
         add(person, rdf_type, ox.NamedNode(str(COOP.Person)))
         add(person, label, ox.Literal(f"Person {j}", language="en"))
     store = ox.Store()
-    store.extend(quads)
+    store.extend(quads + inferred)
     return store
 
 

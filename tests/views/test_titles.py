@@ -43,10 +43,11 @@ def test_details_of_an_agreement(tiny_build: Path) -> None:
     ada, unknown = signing["signatories"]
     assert ada["person"][0] == "Ada Alpha" and ada["post"] is not None and ada["for"][0] != "unknown"
     assert unknown["person"][0] == "unknown" and unknown["for"][0] != "unknown"  # who is unknown, the side is not
-    assert [w[0] for w in signing["witnesses"]] == ["Bob Beta"]
-    assert signing["witnesses"][0][2] is True  # no Thai name: the fallback is marked
+    assert [w["person"][0] for w in signing["witnesses"]] == ["Bob Beta"]
+    assert signing["witnesses"][0]["person"][2] is True  # no Thai name: the fallback is marked
+    assert ada["certainty"] == "stated" and ada["claims"] == []
     assert details["areas"][0][:2] == [1, "Artificial Intelligence"]
-    assert details["history"] == [["2024-01", "cabinet-approved"]]
+    assert details["steps"] == [["cabinet-approved", "2024-01", "2024-01 (พ.ศ. 2567-01)", False]]
     assert details["sources"][0][0] == "https://example.org/news/1"
 
 

@@ -210,11 +210,17 @@ def communities(graph: nx.Graph[Any], *, seed: int = SEED) -> list[list[str]]:
 
 
 def agreements_per_year(graph: nx.Graph[Any]) -> dict[str, int]:
-    """Agreements in a view by the year they were signed (``unknown`` when no date is known)."""
-    counts = Counter(
-        info.date.text[:4] if info.date else "unknown" for info in graph.graph.get("agreements", {}).values()
-    )
+    """Agreements in a view by the year they were signed, at the earliest an uncertain date may mean, or first
+    recorded when not signed (``unknown`` when no date is known)."""
+    counts = Counter(_year(info) for info in graph.graph.get("agreements", {}).values())
     return dict(sorted(counts.items()))
+
+
+def _year(info: Any) -> str:
+    when = getattr(info, "when", None)
+    if when is not None and when.earliest is not None:
+        return str(when.earliest.year)
+    return info.date.text[:4] if info.date else "unknown"
 
 
 def analyse(graph: nx.Graph[Any], *, seed: int = SEED) -> Analytics:

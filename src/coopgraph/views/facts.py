@@ -11,7 +11,8 @@ from typing import Any
 
 import networkx as nx
 
-from coopgraph.curate.dates import PartialDate, parse_date
+from coopgraph.curate.dates import PartialDate, parse_date, parse_edtf
+from coopgraph.curate.lifecycle import ENDED, IN_EFFECT, PENDING
 from coopgraph.errors import CoopgraphError
 from coopgraph.views.index import Index
 from coopgraph.views.labels import (
@@ -26,7 +27,6 @@ from coopgraph.views.labels import (
     RDFS,
     RELATIONS,
     SKOS,
-    STATUSES,
     UNKNOWN_STATUS,
 )
 
@@ -56,13 +56,20 @@ class Period:
     def open(self) -> bool:
         return self.start is None and self.end is None
 
-    def covers(self, date: PartialDate | None) -> bool:
-        """Whether a (possibly imprecise) date can fall in the period; an unknown date cannot."""
+    def covers(self, date: PartialDate | When | None) -> bool:
+        """Whether a (possibly imprecise or uncertain) date can fall in the period; an unknown date cannot."""
         if self.open:
             return True
         if date is None:
             return False
-        return (self.start is None or latest(date) >= self.start) and (self.end is None or date.earliest() <= self.end)
+        if isinstance(date, When):
+            first, last = date.earliest, date.latest
+            if first is None and last is None:
+                return False
+        else:
+            first, last = date.earliest(), latest(date)
+        return (self.start is None or last is None or last >= self.start) and (
+            self.end is None or first is None or first <= self.end)
 
 
 def latest(date: PartialDate) -> dt.date:
@@ -83,6 +90,140 @@ def show_date(date: PartialDate | None) -> tuple[str, str]:
     return date.text, f"{date.text} (พ.ศ. {date.buddhist()})"
 
 
+# --------------------------------------------------------------------------- uncertain dates in words
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+MONTHS_TH = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน",
+             "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+
+
+@dataclass(frozen=True)
+class When:
+    """An event's date as a reader should see it: in words (English, Thai) and the days it may fall on.
+
+    A plain date reads as its ISO text; an EDTF-uncertain one (``2022~``,
+    ``2022-05/2022-07``, sources disagreeing) in words, so it never shows as
+    undated, and ``earliest``/``latest`` (None: unbounded) place it in a time window.
+    """
+
+    en: str
+    th: str
+    earliest: dt.date | None
+    latest: dt.date | None
+    uncertain: bool = False
+
+
+def _day_words(date: PartialDate) -> tuple[str, str]:
+    parts = date.text.split("-")
+    year, year_th = parts[0], str(date.year + 543)
+    if date.precision == "year":
+        return year, f"พ.ศ. {year_th}"
+    month = int(parts[1]) - 1
+    if date.precision == "month":
+        return f"{MONTHS_EN[month]} {year}", f"{MONTHS_TH[month]} {year_th}"
+    return f"{int(parts[2])} {MONTHS_EN[month]} {year}", f"{int(parts[2])} {MONTHS_TH[month]} {year_th}"
+
+
+def _one_words(text: str) -> tuple[str, str]:
+    """One EDTF date (no range) in words: ``2022~`` -> about 2022; ``XXXX-05-12`` -> 12 May, year unknown."""
+    found = parse_edtf(text)
+    if "year-unknown" in found.qualifiers:
+        parts = found.edtf.rstrip("?~%").split("-")
+        month = int(parts[1]) - 1
+        day = f"{int(parts[2])} " if len(parts) > 2 else ""
+        en, th = f"{day}{MONTHS_EN[month]}, year unknown", f"{day}{MONTHS_TH[month]} ไม่ทราบปี"
+    else:
+        assert found.exact is not None
+        en, th = _day_words(found.exact)
+    if "approximate" in found.qualifiers:
+        en, th = f"about {en}", f"ประมาณ {th}"
+    if "uncertain" in found.qualifiers:
+        en, th = f"{en} (uncertain)", f"{th} (ไม่แน่ชัด)"
+    return en, th
+
+
+def edtf_words(text: str) -> tuple[str, str]:
+    """An EDTF date in words, English and Thai: "about 2022", "between May and July 2022", "2022 or later"."""
+    if "/" not in text:
+        return _one_words(text)
+    start, _, end = text.partition("/")
+    if start in ("", ".."):
+        en, th = _one_words(end)
+        return f"{en} or earlier", f"ไม่เกิน {th}"
+    if end in ("", ".."):
+        en, th = _one_words(start)
+        return f"{en} or later", f"ตั้งแต่ {th}"
+    (a_en, a_th), (b_en, b_th) = _one_words(start), _one_words(end)
+    a_words, b_words = a_en.split(" "), b_en.split(" ")
+    if a_words[-1] == b_words[-1] and a_words[-1].isdigit() and len(a_words) == len(b_words) and len(a_words) > 1:
+        a_en = " ".join(a_words[:-1])  # "between May and July 2022", "between 21 and 22 November 2024"
+        if len(a_words) == 3 and a_words[1] == b_words[1]:
+            a_en = a_words[0]
+    return f"between {a_en} and {b_en}", f"ระหว่าง {a_th} ถึง {b_th}"
+
+
+def _host(url: str) -> str:
+    return url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+
+
+def event_when(index: Index, node: str) -> When | None:
+    """The date of an event node (signing, status change): plain, EDTF-uncertain, inferred or disputed."""
+    exact = index.date(node, COOP.date)
+    first = next((lit.value for lit in index.literals(node, COOP.earliest)), "")
+    last = next((lit.value for lit in index.literals(node, COOP.latest)), "")
+    edtf = next((lit.value for lit in index.literals(node, COOP.edtf)), "")
+    claims = index.iris(node, COOP.dateClaim)
+    if exact is None and not edtf and not claims and not first and not last:
+        return None
+    bounds = (dt.date.fromisoformat(first) if first else None, dt.date.fromisoformat(last) if last else None)
+    if exact is not None and not bounds[0]:
+        bounds = (exact.earliest(), latest(exact))
+    if claims:
+        parts_en, parts_th = [], []
+        for claim in claims:
+            text = next((lit.value for lit in index.literals(claim, COOP.edtf)), "")
+            if not text:
+                continue
+            en, th = edtf_words(text)
+            hosts = ", ".join(sorted({_host(u[0]) for u in _sources(index, [claim])}))
+            parts_en.append(f"{en} ({hosts})" if hosts else en)
+            parts_th.append(f"{th} ({hosts})" if hosts else th)
+        en, th = "disputed: " + " / ".join(parts_en), "แหล่งข้อมูลไม่ตรงกัน: " + " / ".join(parts_th)
+    elif edtf and (edtf != (exact.text if exact else "")):
+        en, th = edtf_words(edtf)
+    elif exact is not None:
+        en, th = show_date(exact)
+    else:
+        en, th = edtf_words(edtf) if edtf else ("unknown", "ไม่ทราบ")
+    reason_en, reason_th = index.text(node, COOP.inferredFrom, "en"), index.text(node, COOP.inferredFrom, "th")
+    if reason_en or reason_th:
+        en += f" (inferred: {reason_en or reason_th})"
+        th += f" (อนุมานจาก: {reason_th or reason_en})"
+    uncertain = bool(claims or (edtf and edtf != (exact.text if exact else "")) or reason_en or reason_th)
+    return When(en, th, bounds[0], bounds[1], uncertain)
+
+
+def agreement_when(index: Index, agreement: str) -> tuple[When | None, bool]:
+    """When an agreement was made, for the time window and the per-year count: the first signing, else a step
+    that made it (signed, adopted), else its first recorded step (a planned MOU's plan); and whether it was made."""
+    def first(nodes: Iterable[str]) -> When | None:
+        found = [w for n in nodes if (w := event_when(index, n)) is not None]
+        return min(found, key=lambda w: (w.earliest or dt.date.max, w.en)) if found else None
+
+    changes = index.iris(agreement, COOP.hasStatusChange)
+    made = {str(COOP.Signed), str(COOP.Adopted)}
+    found = first(index.iris(agreement, COOP.hasSigning)) or first(
+        c for c in changes if index.iri(c, COOP.status) in made)
+    return (found, True) if found else (first(changes), False)
+
+
+def status_phase(status: str) -> str:
+    """``pending``, ``in-effect``, ``ended`` or ``unknown``: the phases the status filter offers (lifecycle.py)."""
+    return "pending" if status in PENDING else "in-effect" if status in IN_EFFECT else "ended" if status in ENDED \
+        else "unknown"
+
+
 # --------------------------------------------------------------------------- agreements
 
 
@@ -95,10 +236,13 @@ class AgreementInfo:
     label_th: str
     kind: str
     date: PartialDate | None
-    status: str
+    status: str  # the last recorded status (the page shows the status on the viewer's date, from ``intervals``)
     parties: tuple[str, ...]
     countries: tuple[str, ...]  # directly, through a body that serves them, or a bloc they were in then
     topics: tuple[str, ...]  # with every broader topic
+    when: When | None = None  # when it was made (or first recorded), in words, with the days it may mean
+    made: bool = True  # ``when`` is a signing or adoption, not a pending step
+    intervals: tuple[tuple[str, str, str], ...] = ()  # (status, from, until or "") from the reasoning stage
 
 
 def kind_of(index: Index, node: str) -> str | None:
@@ -143,20 +287,11 @@ def signing_date(index: Index, agreement: str) -> PartialDate | None:
     return min(dates, key=lambda d: (d.earliest(), d.text)) if dates else None
 
 
-def status_of(index: Index, agreement: str, date: PartialDate | None) -> tuple[str, str, str]:
-    """The latest recorded status, a dated signing counting as ``signed``; unknown when nothing is recorded."""
-    order = list(STATUSES)
-    changes = []
-    for change in index.iris(agreement, COOP.hasStatusChange):
-        status = index.iri(change, COOP.status)
-        when = index.date(change, COOP.date)
-        if status in STATUSES:
-            changes.append((when.earliest() if when else dt.date.min, order.index(status)))
-    if date is not None:
-        changes.append((date.earliest(), order.index(str(COOP.Signed))))
-    if changes:
-        return STATUSES[order[max(changes)[1]]]
-    return UNKNOWN_STATUS
+def status_of(index: Index, agreement: str, date: PartialDate | None = None) -> str:
+    """The last status the reasoning stage's intervals give (``unknown`` when none): for Python callers only;
+    the page evaluates the intervals on the viewer's date."""
+    found = index.intervals.get(agreement)
+    return found[-1][0] if found else UNKNOWN_STATUS[0]
 
 
 def member_then(index: Index, membership: str, date: PartialDate | None) -> bool:
@@ -195,20 +330,25 @@ def agreements(index: Index) -> dict[str, AgreementInfo]:
     found: dict[str, AgreementInfo] = {}
     for node in sorted(n for n in index.out if kind_of(index, n) == "agreement"):
         date = signing_date(index, node)
+        when, made = agreement_when(index, node)
         parties = index.iris(node, COOP.hasParty)
-        countries: set[str] = set()
-        for party in parties:
-            countries |= party_countries(index, party, date)
+        countries: set[str] = set(index.taking_part.get(node, ()))  # the reasoning stage's rule, where it applies
+        if not countries:
+            for party in parties:
+                countries |= party_countries(index, party, date)
         found[node] = AgreementInfo(
             iri=node,
             label_en=index.label(node, "en"),
             label_th=index.label(node, "th"),
             kind=agreement_kind(index, node)[0],
             date=date,
-            status=status_of(index, node, date)[0],
+            status=status_of(index, node),
             parties=tuple(parties),
             countries=tuple(sorted(countries)),
             topics=tuple(sorted(broader_closure(index, index.iris(node, COOP.hasTopic)))),
+            when=when,
+            made=made,
+            intervals=tuple(index.intervals.get(node, ())),
         )
     return found
 
@@ -228,7 +368,7 @@ def cooperation(index: Index, infos: dict[str, AgreementInfo]) -> dict[tuple[str
             derived[country].add(info.iri)
     through = {c: a & infos.keys() for c, a in index.cooperates_through.items()} if index.cooperates_through else {}
     pairs: dict[tuple[str, str], set[str]] = {}
-    if index.cooperates_with:
+    if index.cooperates_with and not index.taking_part:  # the dated nodes hold every agreement, in effect or not
         for a, b in sorted(index.cooperates_with):
             shared = (through.get(a, set()) & through.get(b, set())) if through else (derived[a] & derived[b])
             if shared:
@@ -309,12 +449,13 @@ def node_facts(index: Index, node: str, kind: str, info: AgreementInfo | None) -
     if info is not None:
         _, ak_en, ak_th = agreement_kind(index, node)
         facts[0] = _fact("type", ak_en, ak_th)
-        facts.append(_fact("signed", *show_date(info.date)))
+        if info.when is not None and not info.made:
+            facts.append(_fact("recorded", info.when.en, info.when.th))
+        else:
+            facts.append(_fact("signed", *((info.when.en, info.when.th) if info.when else show_date(None))))
         places = sorted({p for s in index.iris(node, COOP.hasSigning) for p in index.iris(s, COOP.place)})
         if places:
             facts.append(_fact("signed-at", *_names(index, places)))
-        _, st_en, st_th = status_of(index, node, info.date)
-        facts.append(_fact("status", st_en, st_th))
         if term := index.literals(node, COOP.term):
             facts.append(_fact("term", term[0].value))
         if renewal := index.literals(node, COOP.renewalTerm):

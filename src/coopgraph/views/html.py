@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from coopgraph.views.analytics import Analytics, analyse, summary
-from coopgraph.views.labels import AGREEMENT_KINDS, FACTS, KINDS, RELATIONS, STATUSES, UNKNOWN_STATUS
+from coopgraph.views.facts import status_phase
+from coopgraph.views.labels import AGREEMENT_KINDS, FACTS, KINDS, RELATIONS, status_filters, status_names
 from coopgraph.views.layout import SEED, positions
 from coopgraph.views.project import cap
 
@@ -116,7 +117,7 @@ UI: dict[str, dict[str, str]] = {
         "filtersButton": "Filters",
         "detailsButton": "Details",
         "close": "Close",
-        "window": "Signed between",
+        "window": "Signed (or first recorded) between",
         "from": "From",
         "to": "To",
         "allYears": "all years",
@@ -147,6 +148,20 @@ UI: dict[str, dict[str, str]] = {
         "open": "open",
         "wholeView": "Betweenness and communities are computed on the whole view, not on the filtered part.",
         "threshold": "Draw links of at least {n} shared agreements",
+        "asOf": "Status as of",
+        "today": "today",
+        "todayButton": "Today",
+        "statusOn": "Status on {date}",
+        "statusNow": "status on {date}",
+        "until": "until",
+        "since": "since",
+        "steps": "Lifecycle as recorded",
+        "stated": "stated",
+        "disputed": "disputed",
+        "claimed": "{source}: {role}",
+        "partnersOn": "Partners on {date}",
+        "noPartners": "none on this date under this filter",
+        "firstRecorded": "first recorded",
     },
     "th": {
         "title": "coopgraph: ความตกลงความร่วมมือด้านดิจิทัล",
@@ -193,7 +208,7 @@ UI: dict[str, dict[str, str]] = {
         "filtersButton": "ตัวกรอง",
         "detailsButton": "รายละเอียด",
         "close": "ปิด",
-        "window": "ลงนามระหว่าง",
+        "window": "ลงนาม (หรือบันทึกครั้งแรก) ระหว่าง",
         "from": "ตั้งแต่",
         "to": "ถึง",
         "allYears": "ทุกปี",
@@ -223,6 +238,20 @@ UI: dict[str, dict[str, str]] = {
         "open": "เปิด",
         "wholeView": "ค่าความเป็นศูนย์กลางระหว่างและกลุ่มคำนวณจากมุมมองทั้งหมด ไม่ใช่เฉพาะส่วนที่กรอง",
         "threshold": "แสดงเส้นที่มีความตกลงร่วมกันอย่างน้อย {n} ฉบับ",
+        "asOf": "สถานะ ณ วันที่",
+        "today": "วันนี้",
+        "todayButton": "วันนี้",
+        "statusOn": "สถานะ ณ {date}",
+        "statusNow": "สถานะ ณ {date}",
+        "until": "ถึง",
+        "since": "ตั้งแต่",
+        "steps": "ขั้นตอนตามที่บันทึก",
+        "stated": "ระบุในแหล่งข้อมูล",
+        "disputed": "แหล่งข้อมูลไม่ตรงกัน",
+        "claimed": "{source}: {role}",
+        "partnersOn": "ประเทศคู่ร่วมมือ ณ {date}",
+        "noPartners": "ไม่มีในวันนี้ภายใต้ตัวกรองนี้",
+        "firstRecorded": "บันทึกครั้งแรก",
     },
 }
 
@@ -310,8 +339,14 @@ def page_data(graph: nx.MultiDiGraph, *, lang: str, seed: int, analytics: Analyt
     agreements = {
         iri: {
             "label_en": info.label_en, "label_th": info.label_th,
-            "date": info.date.text if info.date else "", "sort": info.date.earliest().isoformat() if info.date else "",
-            "kind": info.kind, "status": info.status, "countries": list(info.countries), "topics": list(info.topics),
+            # when it was made, or first recorded (made: false), in words; early/late: the days it may fall on
+            "date": info.when.en if info.when else "", "date_th": info.when.th if info.when else "",
+            "made": info.made, "uncertain": bool(info.when and info.when.uncertain),
+            "sort": _iso(info.when.earliest if info.when else None),
+            "late": _iso(info.when.latest if info.when else None),
+            # the status intervals the reasoning stage computed: the page reads the status on the viewer's date
+            "intervals": [list(i) for i in info.intervals],
+            "kind": info.kind, "countries": list(info.countries), "topics": list(info.topics),
             "short_en": shorts.get(iri, ("", ""))[0], "short_th": shorts.get(iri, ("", ""))[1],
         }
         for iri, info in sorted(infos.items())
@@ -328,7 +363,7 @@ def page_data(graph: nx.MultiDiGraph, *, lang: str, seed: int, analytics: Analyt
         "nodes": nodes,
         "edges": edges,
         "agreements": agreements,
-        "dates": sorted({a["sort"] for a in agreements.values() if a["sort"]}),
+        "dates": sorted({d for a in agreements.values() for d in (a["sort"], a["late"]) if d}),
         "filters": _filters(agreements, labels),
         "legend": [
             {"kind": kind, "en": en, "th": th, "shape": STYLE[kind][2], "count": counts.get(kind, 0),
@@ -338,7 +373,8 @@ def page_data(graph: nx.MultiDiGraph, *, lang: str, seed: int, analytics: Analyt
         "kinds": {k: list(v) for k, v in KINDS.items()},
         "facts": {k: list(v) for k, v in FACTS.items()},
         "relations": {k: list(v) for k, v in RELATIONS.items()},
-        "statuses": {key: [en, th] for key, en, th in [*STATUSES.values(), UNKNOWN_STATUS]},
+        "statuses": {key: list(names) for key, names in status_names().items()},
+        "phases": {key: status_phase(key) for key in status_names()},
         "ui": UI,
         "analytics": summary(analytics, {n: d["label_en"] for n, d in graph.nodes(data=True)}),
         "options": vis_options(big=graph.number_of_nodes() > 800, directed=directed, seed=seed),
@@ -352,13 +388,18 @@ def _filters(agreements: dict[str, dict[str, Any]], labels: dict[str, tuple[str,
         return sorted(rows, key=lambda row: (row[1].casefold(), row[0]))
 
     kinds = {a["kind"] for a in agreements.values()}
-    statuses = {a["status"] for a in agreements.values()}
+    statuses = {i[0] for a in agreements.values() for i in a["intervals"]} | {"unknown"}
     return {
         "countries": named({c for a in agreements.values() for c in a["countries"]}),
         "topics": named({t for a in agreements.values() for t in a["topics"]}),
         "kinds": [[key, en, th] for key, en, th in AGREEMENT_KINDS.values() if key in kinds],
-        "statuses": [[key, en, th] for key, en, th in [*STATUSES.values(), UNKNOWN_STATUS] if key in statuses],
+        "statuses": [row for row in status_filters() if row[0] in statuses or row[0] in ("in-effect", "any", "pending",
+                                                                                          "ended")],
     }
+
+
+def _iso(day: Any) -> str:
+    return day.isoformat() if day is not None else ""
 
 
 def vis_options(*, big: bool, directed: bool, seed: int = SEED) -> dict[str, Any]:

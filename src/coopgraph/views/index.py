@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from coopgraph.curate.dates import PartialDate, parse_date
-from coopgraph.graph.vocab import graph_iri
+from coopgraph.curate.lifecycle import STATUSES
+from coopgraph.graph.vocab import ONTOLOGY_IRI, graph_iri
 from coopgraph.views.labels import COOP, DCTERMS, OWL, PROV, RDF, RDFS, SHORT_TITLE, SKOS, Lit, Term
 
 if TYPE_CHECKING:
@@ -32,6 +33,11 @@ class Index:
     cooperates_through: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     frozen: bool = False  # every list sorted once, by :meth:`freeze`; no sorting per look-up
     kinds: dict[str, str | None] = field(default_factory=dict)  # kind_of, once frozen
+    #: agreement -> its status intervals ``(status, from, until or "")`` in order, as the reasoning stage wrote
+    #: them (``coop:StatusInterval`` in the inferred graph; :mod:`coopgraph.reason.status` computes them)
+    intervals: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    #: agreement -> the countries taking part in it alongside another country (``coop:Cooperation`` nodes)
+    taking_part: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, s: str, p: str, o: Term) -> None:
         self.out[s][p].append(o)
@@ -133,6 +139,9 @@ PREDICATES: frozenset[str] = frozenset(
         "viceChair", "wikidata", "witness",
         # the explorer's agreement details and short titles (views/titles.py)
         "abbreviation", "areaNumber", "automaticRenewal", "hasArea", "onBehalfOf",
+        # uncertain dates (curate/dates.py EDTF) and disputed roles, for the side panel
+        "aboutPerson", "certainty", "claimedRole", "dateClaim", "dateQualifier", "earliest", "edtf", "inferredFrom",
+        "latest", "roleCertainty", "roleClaim",
     )]
     + [DCTERMS.title, OWL.sameAs, PROV.wasDerivedFrom, RDF.type, RDFS.label, SKOS.altLabel, SKOS.broader,
        SKOS.definition, SKOS.note, SKOS.prefLabel, SHORT_TITLE]
@@ -186,6 +195,37 @@ def read_index(store: ox.Store) -> Index:
             index.cooperates_with.add((min(a, b), max(a, b)))
     for quad in store.quads_for_pattern(None, ox.NamedNode(str(COOP.cooperatesThrough)), None, inferred):
         index.cooperates_through[quad.subject.value].add(quad.object.value)  # type: ignore[union-attr]
+    read_dated(store, index)
     return index
+
+
+_NS = str(ONTOLOGY_IRI) + "#"
+#: status individual (``coop:InForce``) -> code (``in-force``), for every status the lifecycle module knows
+STATUS_CODES: dict[str, str] = {_NS + "".join(p.capitalize() for p in code.split("-")): code for code in STATUSES}
+
+
+def read_dated(store: ox.Store, index: Index) -> None:
+    """The status intervals and dated cooperation the reasoning stage wrote into the inferred graph.
+
+    Every build has them (``--reasoner none`` too): the explorer evaluates the
+    intervals on the viewer's date, as the saved queries do on ``as_of``.
+    """
+    inferred = f"<{graph_iri('inferred')}>"
+    rows = store.query(f"""PREFIX coop: <{_NS}>
+SELECT ?agreement ?status ?from ?until WHERE {{ GRAPH {inferred} {{
+  ?agreement coop:hasStatusInterval ?interval . ?interval coop:status ?status ; coop:from ?from .
+  OPTIONAL {{ ?interval coop:until ?until }} }} }}""")
+    found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for row in rows:  # type: ignore[union-attr]
+        code = STATUS_CODES.get(row["status"].value)
+        if code is not None:
+            until = row["until"]
+            found[row["agreement"].value].append((code, row["from"].value, until.value if until is not None else ""))
+    index.intervals = {a: sorted(found[a], key=lambda i: i[1]) for a in sorted(found)}
+    rows = store.query(f"""PREFIX coop: <{_NS}>
+SELECT DISTINCT ?country ?agreement WHERE {{ GRAPH {inferred} {{
+  ?country coop:hasCooperation ?cooperation . ?cooperation coop:through ?agreement . }} }}""")
+    for row in rows:  # type: ignore[union-attr]
+        index.taking_part[row["agreement"].value].add(row["country"].value)
 
 

@@ -87,6 +87,42 @@ STATUSES: dict[str, tuple[str, str, str]] = {
     str(COOP.Cancelled): ("cancelled", "Cancelled", "ยกเลิกแล้ว"),
 }
 UNKNOWN_STATUS = ("unknown", "Unknown", "ไม่ทราบ")
+_STATUS_TH = {
+    "planned": "อยู่ระหว่างวางแผน", "announced": "ประกาศแล้ว", "approved": "อนุมัติแล้ว",
+    "cabinet-approved": "คณะรัฐมนตรีอนุมัติแล้ว", "signed": "ลงนามแล้ว", "adopted": "รับรองแล้ว",
+    "in-force": "มีผลใช้บังคับ", "renewed": "ต่ออายุแล้ว", "expired": "หมดอายุแล้ว", "terminated": "ยุติแล้ว",
+    "cancelled": "ยกเลิกแล้ว", "superseded": "ถูกแทนที่แล้ว",
+}
+
+
+def status_names() -> dict[str, tuple[str, str]]:
+    """Every status the lifecycle module knows (read from its tuples, so a new one needs no change here),
+    and ``unknown``: code -> (English, Thai)."""
+    from coopgraph.curate.lifecycle import STATUSES as CODES
+
+    names = {code: (code.replace("-", " ").capitalize(), _STATUS_TH.get(code, code)) for code in CODES}
+    names[UNKNOWN_STATUS[0]] = UNKNOWN_STATUS[1:]
+    return names
+
+
+def status_filters() -> list[list[str]]:
+    """The status filter's choices, ``[key, English, Thai]``: in effect (the default, as the saved queries'),
+    any, pending, ended, then each status, and unknown."""
+    from coopgraph.curate.lifecycle import ENDED, IN_EFFECT, PENDING
+
+    names = status_names()
+
+    def listed(codes: tuple[str, ...], lang: int) -> str:
+        return ", ".join(names[c][lang].lower() if lang == 0 else names[c][lang] for c in codes)
+
+    rows = [
+        ["in-effect", f"In effect ({listed(IN_EFFECT, 0)}; not ended)", f"มีผลอยู่ ({listed(IN_EFFECT, 1)})"],
+        ["any", "Any status", "ทุกสถานะ"],
+        ["pending", f"Pending ({listed(PENDING, 0)})", f"ยังไม่มีผล ({listed(PENDING, 1)})"],
+        ["ended", f"Ended ({listed(ENDED, 0)})", f"สิ้นสุดแล้ว ({listed(ENDED, 1)})"],
+    ]
+    rows += [[code, f"Only: {en}", f"เฉพาะ: {th}"] for code, (en, th) in names.items()]
+    return rows
 #: edge relation -> (English, Thai), as drawn on edges.
 RELATIONS: dict[str, tuple[str, str]] = {
     "party": ("party", "ภาคี"),
@@ -123,6 +159,7 @@ FACTS: dict[str, tuple[str, str]] = {
     "type": ("Type", "ประเภท"),
     "signed": ("Signed", "ลงนาม"),
     "signed-at": ("Signed at", "ลงนามที่"),
+    "recorded": ("First recorded", "บันทึกครั้งแรก"),
     "status": ("Status", "สถานะ"),
     "term": ("Term", "ระยะเวลา"),
     "renewal": ("Renewal", "การต่ออายุ"),

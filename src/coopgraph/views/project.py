@@ -87,7 +87,7 @@ def project_index(
     if view != "ego" and focus is not None:
         raise CoopgraphError("--focus applies to --view ego")
     period = period or Period()
-    infos = {iri: info for iri, info in agreements(index).items() if period.covers(info.date)}
+    infos = {iri: info for iri, info in agreements(index).items() if period.covers(info.when or info.date)}
     if view == "countries":
         graph = countries_view(index, infos)
     elif view == "topics":

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from coopgraph.views.facts import AgreementInfo, _sources, show_date
-from coopgraph.views.index import Index
-from coopgraph.views.labels import COOP, SHORT_TITLE, SKOS, STATUSES, UNKNOWN_STATUS
+from coopgraph.views.facts import AgreementInfo, _host, _sources, event_when
+from coopgraph.views.index import STATUS_CODES, Index
+from coopgraph.views.labels import COOP, SHORT_TITLE, SKOS, UNKNOWN_STATUS
 
 #: agreement kind key -> (English, Thai) short name used in short titles
 KIND_SHORT: dict[str, tuple[str, str]] = {
@@ -197,25 +197,55 @@ def _texts(index: Index, node: str, prop: str) -> list[Any]:
     return [en or th, th or en, not th]
 
 
+ROLE_NAMES = {COOP.SignatoryRole: ("signed", "ลงนาม"), COOP.WitnessRole: ("witnessed", "เป็นสักขีพยาน"),
+              COOP.AttendeeRole: ("attended", "เข้าร่วม")}
+
+
+def _role_claims(index: Index, signing: str) -> dict[str, list[list[str]]]:
+    """person -> each source's version of their role at a signing: ``[role en, role th, source hosts]``."""
+    found: dict[str, list[list[str]]] = {}
+    for claim in index.iris(signing, COOP.roleClaim):
+        person = index.iri(claim, COOP.aboutPerson)
+        role = ROLE_NAMES.get(index.iri(claim, COOP.claimedRole) or "", ("?", "?"))
+        hosts = ", ".join(sorted({_host(s[0]) for s in _sources(index, [claim])}))
+        if person:
+            found.setdefault(person, []).append([*role, hosts])
+    return found
+
+
+def _certainty(index: Index, signature: str | None, person: str | None, claims: dict[str, list[list[str]]]
+               ) -> dict[str, Any]:
+    """A role's certainty where the data holds it: ``stated``, or ``disputed`` with each source's version."""
+    disputed = (signature is not None and index.iri(signature, COOP.roleCertainty) == COOP.Disputed) or (
+        person is not None and person in claims)
+    if disputed:
+        return {"certainty": "disputed", "claims": claims.get(person or "", [])}
+    if signature is not None and index.iri(signature, COOP.certainty) == COOP.Stated:
+        return {"certainty": "stated", "claims": []}
+    return {"certainty": "", "claims": []}
+
+
 def agreement_details(index: Index, info: AgreementInfo) -> dict[str, Any]:
     """Everything the side panel lists of an agreement, in both languages; ``True`` marks a fallback."""
     node = info.iri
     title_th = index.text(node, RDF_TITLE, "th") or _own_text(index, node, "th")
     signings = []
     for signing in index.iris(node, COOP.hasSigning):
-        when = index.date(signing, COOP.date)
+        when = event_when(index, signing)
+        claims = _role_claims(index, signing)
         people = []
         for signature in index.iris(signing, COOP.hasSignature):
             person = index.iri(signature, COOP.signatory)
             post = index.iri(signature, COOP.inCapacityOf)
             side = index.iri(signature, COOP.onBehalfOf)
             people.append({"person": _named(index, person), "post": _named(index, post) if post else None,
-                           "for": _named(index, side)})
+                           "for": _named(index, side), **_certainty(index, signature, person, claims)})
         signings.append({
-            "date": list(show_date(when)) if when else None,
+            "date": [when.en, when.th] if when else None,
             "place": [_named(index, p) for p in index.iris(signing, COOP.place)],
             "signatories": people,
-            "witnesses": [_named(index, p) for p in index.iris(signing, COOP.witness)],
+            "witnesses": [{"person": _named(index, p), **_certainty(index, None, p, claims)}
+                          for p in index.iris(signing, COOP.witness)],
             "note": _texts(index, signing, SKOS.note),
         })
     areas = []
@@ -223,12 +253,13 @@ def agreement_details(index: Index, info: AgreementInfo) -> dict[str, Any]:
         number = next((lit.value for lit in index.literals(area, COOP.areaNumber)), "")
         areas.append([int(number) if number.isdigit() else 0, *_named(index, area)])
     areas.sort(key=lambda a: (a[0], a[1]))
-    history = []
+    steps = []  # the lifecycle as recorded, each date in words (an uncertain one is no status interval)
     for change in index.iris(node, COOP.hasStatusChange):
-        status = STATUSES.get(index.iri(change, COOP.status) or "", UNKNOWN_STATUS)
-        when = index.date(change, COOP.date)
-        history.append([when.earliest().isoformat() if when else "", when.text if when else "", status[0]])
-    history.sort()
+        status = STATUS_CODES.get(index.iri(change, COOP.status) or "", UNKNOWN_STATUS[0])
+        when = event_when(index, change)
+        first = when.earliest.isoformat() if when and when.earliest else ""
+        steps.append((first, status, when.en if when else "", when.th if when else "", bool(when and when.uncertain)))
+    steps.sort()
     term = term_words(index, node)
     return {
         "title": [info.label_en, title_th or info.label_en, not title_th],
@@ -236,7 +267,7 @@ def agreement_details(index: Index, info: AgreementInfo) -> dict[str, Any]:
         "term": list(term) if term else None,
         "areas": areas,
         "notes": _texts(index, node, SKOS.note),
-        "history": [[text, key] for _, text, key in history],
+        "steps": [[status, en, th, uncertain] for _, status, en, th, uncertain in steps],
         "sources": _sources(index, [node, *index.iris(node, COOP.hasSigning), *index.iris(node, COOP.hasStatusChange)]),
     }
 

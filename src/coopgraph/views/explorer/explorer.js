@@ -10,9 +10,38 @@
   var LATIN = /[A-Za-z]/;
   var years = yearRange();
   var state = {
-    lang: DATA.lang, country: "", topic: "", kind: "", status: "", from: years.min, to: years.max,
-    hiddenKinds: new Set(), query: "", selected: null, threshold: 1
+    lang: DATA.lang, country: "", topic: "", kind: "", status: "in-effect", from: years.min, to: years.max,
+    hiddenKinds: new Set(), query: "", selected: null, threshold: 1, asOf: ""
   };
+  // ------------------------------------------------------------------ status on a date
+  // Each agreement carries the status intervals the reasoning stage computed (reason/status.py); the page reads
+  // the status on the viewer's date (today by their clock, or the "as of" date), as the saved queries do on
+  // as_of. The page itself never holds a date of its build, so the same data gives the same bytes.
+  var STATUS_KEYS = DATA.filters.statuses.map(function (r) { return r[0]; });
+  var DATE = /^\d{4}-\d{2}-\d{2}$/;
+  function todayIso() {
+    var d = new Date();
+    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+  }
+  function asOfDay() { return state.asOf || todayIso(); }
+  var statusMemo = { day: null, map: new Map() };
+  function statusOn(iri, day) {
+    var info = DATA.agreements[iri];
+    if (!info) return "unknown";
+    day = day || asOfDay();
+    if (statusMemo.day !== day) { statusMemo.day = day; statusMemo.map = new Map(); }
+    if (statusMemo.map.has(iri)) return statusMemo.map.get(iri);
+    var found = "unknown";
+    for (var i = 0; i < info.intervals.length; i++) {
+      var v = info.intervals[i];  // [status, from, until or ""]: from inclusive, until exclusive
+      if (v[1] <= day && (!v[2] || day < v[2])) { found = v[0]; break; }
+    }
+    statusMemo.map.set(iri, found);
+    return found;
+  }
+  function passes(status, wanted) {  // as the saved queries' status_filter: any, a phase, or one status
+    return wanted === "any" || wanted === status || DATA.phases[status] === wanted;
+  }
   var byId = new Map();
   var adjacency = new Map();
   DATA.nodes.forEach(function (n) {
@@ -84,6 +113,14 @@
     if (!found.length) return { min: 0, max: 0, none: true };
     return { min: Math.min.apply(null, found), max: Math.max.apply(null, found), none: false };
   }
+  function statusName(status) { var s = DATA.statuses[status]; return s ? pick(s[0], s[1]) : status; }
+  function badge(iri) {  // the status on the chosen date, as a badge; its phase colours it
+    var status = statusOn(iri);
+    var b = el("span", statusName(status), "badge phase-" + (DATA.phases[status] || "unknown"));
+    b.dataset.status = status;
+    return b;
+  }
+  function dateOf(info) { return pick(info.date, info.date_th); }
   function countryOf(n) {  // the countries a search result belongs to, for its line in the list
     var ids = [];
     if (n.kind === "country") return "";
@@ -108,8 +145,10 @@
     box.appendChild(el("div", label(n), "tip-title"));
     var facts = el("div", null, "tip-facts");
     n.facts.forEach(function (f) {
+      if (f[0] === "partners") return;  // partners depend on the date and the filter: in the panel
       facts.appendChild(el("div", factName(f[0]) + ": " + pick(f[1], f[2])));
     });
+    if (DATA.agreements[n.id]) facts.appendChild(el("div", format(t("statusOn"), { date: asOfDay() }) + ": " + statusName(statusOn(n.id))));
     box.appendChild(facts);
     if (n.alt.length) box.appendChild(el("div", t("alt") + ": " + n.alt.join(" · ")));
     if (n.sources.length) {
@@ -124,7 +163,8 @@
     if (e.note) lines.push(e.note);
     e.agreements.slice(0, 12).forEach(function (a) {
       var info = DATA.agreements[a];
-      if (info) lines.push("• " + pick(info.short_en || info.label_en, info.short_th || info.label_th) + (info.date ? " (" + info.date + ")" : ""));
+      if (info) lines.push("• " + pick(info.short_en || info.label_en, info.short_th || info.label_th) + " (" +
+        (info.date ? dateOf(info) + ", " : "") + statusName(statusOn(a)) + ")");
     });
     if (e.agreements.length > 12) lines.push("…");
     return lines.join("\n");
@@ -446,6 +486,16 @@
   }
 
   // ------------------------------------------------------------------ filters
+  function fillStatus() {  // no "(any)" row: "any" is one of its choices, "in effect" the default
+    var select = selects.status;
+    select.textContent = "";
+    DATA.filters.statuses.forEach(function (o) {
+      var option = el("option", pick(o[1], o[2]));
+      option.value = o[0];
+      select.appendChild(option);
+    });
+    select.value = state.status;
+  }
   function fillSelect(select, options, current) {
     select.textContent = "";
     var any = el("option", t("any"));
@@ -465,6 +515,24 @@
   Object.keys(selects).forEach(function (key) {
     selects[key].addEventListener("change", function () { state[key] = selects[key].value; refresh(true); });
   });
+  var asOfInput = document.getElementById("as-of");
+  asOfInput.addEventListener("change", function () {
+    var value = asOfInput.value;
+    setAsOf(DATE.test(value) && value !== todayIso() ? value : "");
+  });
+  document.getElementById("as-of-today").addEventListener("click", function () { setAsOf(""); });
+  function setAsOf(day) {  // a new date: every status, badge, tooltip and count follows
+    state.asOf = day;
+    retitle();
+    refresh(true);
+    renderPanel();
+  }
+  function retitle() {  // agreement tooltips and edge tooltips say the status on the date
+    batch(function () {
+      nodes.update(DATA.nodes.filter(function (n) { return DATA.agreements[n.id]; }).map(function (n) { return { id: n.id, title: tooltip(n) }; }));
+      if (!BATCH) edges.update(DATA.edges.filter(function (e) { return e.agreements.length; }).map(function (e) { return { id: e.id, title: edgeTitle(e) }; }));
+    });
+  }
   var fromYear = document.getElementById("from-year");
   var toYear = document.getElementById("to-year");
   [fromYear, toYear].forEach(function (input) {
@@ -504,7 +572,9 @@
   }
   document.getElementById("reset").addEventListener("click", function () { clearAll(); });
   function clearAll() {
-    state.country = state.topic = state.kind = state.status = state.query = "";
+    state.country = state.topic = state.kind = state.query = "";
+    state.status = "in-effect";
+    if (state.asOf) { state.asOf = ""; retitle(); }
     state.from = years.min;
     state.to = years.max;
     state.threshold = 1;
@@ -516,21 +586,22 @@
   }
 
   function windowed() { return !years.none && (state.from > years.min || state.to < years.max); }
-  function filtering() {
-    return !!(state.country || state.topic || state.kind || state.status || windowed());
-  }
+  function narrowing() { return !!(state.country || state.topic || state.kind || windowed()); }
+  function filtering() { return narrowing() || state.status !== "any"; }
   function allowedAgreements() {
     var allowed = new Set();
     var span = windowed();
+    var first = state.from + "-01-01", last = state.to + "-12-31";
+    var day = asOfDay();
     Object.keys(DATA.agreements).forEach(function (iri) {
       var a = DATA.agreements[iri];
       if (state.country && a.countries.indexOf(state.country) < 0) return;
       if (state.topic && a.topics.indexOf(state.topic) < 0) return;
       if (state.kind && a.kind !== state.kind) return;
-      if (state.status && a.status !== state.status) return;
-      if (span) {
-        var year = a.sort ? Number(a.sort.slice(0, 4)) : null;
-        if (year === null || year < state.from || year > state.to) return;
+      if (state.status !== "any" && !passes(statusOn(iri, day), state.status)) return;
+      if (span) {  // an uncertain date counts where it may fall: [sort, late] meets the window
+        if (!a.sort && !a.late) return;
+        if (a.late && a.late < first || a.sort && a.sort > last) return;
       }
       allowed.add(iri);
     });
@@ -539,8 +610,17 @@
   var lastAllowed = null;
   function visibleWithoutSearch(n) {
     if (state.hiddenKinds.has(n.kind)) return false;
-    if (lastAllowed) return n.agreements.some(function (a) { return lastAllowed.has(a); });
+    if (lastAllowed) {
+      if (!n.agreements.length) return !narrowing();  // the status filter hides only what hangs on agreements
+      return n.agreements.some(function (a) { return lastAllowed.has(a); });
+    }
     return true;
+  }
+  function weightNow(e) {  // the agreements an edge stands for that pass the filters on the date
+    if (!lastAllowed || !e.agreements.length) return e.weight || 1;
+    var k = 0;
+    e.agreements.forEach(function (a) { if (lastAllowed.has(a)) k += 1; });
+    return k;
   }
   var found = [];
   function refresh(refit) {
@@ -569,7 +649,7 @@
       // an edge is drawn when both its ends are (vis's own rule) and, under a filter, it stands for an allowed agreement
       var own = true;
       if (allowed && e.agreements.length) own = e.agreements.some(function (a) { return allowed.has(a); });
-      if (own && state.threshold > 1) own = (e.weight || 1) >= state.threshold;
+      if (own && state.threshold > 1) own = weightNow(e) >= state.threshold;
       if (own === edgeOff.has(e.id)) {
         if (own) edgeOff.delete(e.id); else edgeOff.add(e.id);
         edgeChanges.push(e.id);
@@ -582,13 +662,16 @@
     renderCounts();
     renderResults();
     if (state.selected && hiddenNodes.has(state.selected)) select(null);
-    if (refit && (nodeUpdates.length || edgeChanges.length)) fitVisible();
+    if (openingScale === null) { /* the opening fit comes once the canvas has its size; labels follow it */ }
+    else if (refit && (nodeUpdates.length || edgeChanges.length)) fitVisible();
     else if (nodeUpdates.length) relabel(true);
     writeFragment();
   }
   function renderCounts() {
     var shown = DATA.nodes.length - hiddenNodes.size;
     document.getElementById("shown").textContent = format(t("shown"), { n: shown, m: DATA.nodes.length });
+    asOfInput.value = asOfDay();
+    document.getElementById("as-of-value").textContent = state.asOf ? "" : "(" + t("today") + ")";
     document.getElementById("window-value").textContent = years.none ? "" :
       windowed() ? state.from + " – " + state.to : "(" + t("allYears") + ")";
     fromYear.value = String(state.from);
@@ -765,6 +848,7 @@
         li.classList.add("signatory");
         if (p.post) li.appendChild(el("span", ", " + named(p.post)));
         li.appendChild(el("span", " — " + format(t("forSide"), { side: named(p["for"]) }), "muted"));
+        certainty(li, p);
         list.appendChild(li);
       });
       if (!s.signatories.length) list.appendChild(el("li", t("unknown"), "muted"));
@@ -772,7 +856,7 @@
       if (s.witnesses.length) {
         section(panel, t("witnesses"));
         var w = el("ul");
-        s.witnesses.forEach(function (p) { w.appendChild(namedNode("li", p)); });
+        s.witnesses.forEach(function (p) { var li = namedNode("li", p.person); certainty(li, p); w.appendChild(li); });
         panel.appendChild(w);
       }
     });
@@ -790,15 +874,57 @@
       section(panel, t("notes"));
       panel.appendChild(marked("p", d.notes[0], d.notes[1], "notes", d.notes[2]));
     }
-    if (d.history.length) {
-      section(panel, t("history"));
-      var h = el("ul");
-      d.history.forEach(function (row) {
-        var status = DATA.statuses[row[1]];
-        h.appendChild(el("li", (row[0] || t("undated")) + ": " + (status ? pick(status[0], status[1]) : row[1])));
+    statusHistory(panel, id, d);
+  }
+  function certainty(li, p) {  // a role as the sources give it: stated, or disputed with each source's version
+    if (p.certainty === "stated") li.appendChild(el("span", " · " + t("stated"), "muted certainty"));
+    else if (p.certainty === "disputed") {
+      var box = el("span", " · " + t("disputed") + (p.claims.length ? ": " : ""), "certainty disputed");
+      box.appendChild(el("span", p.claims.map(function (c) {
+        return format(t("claimed"), { source: c[2] || "?", role: pick(c[0], c[1]) });
+      }).join("; ")));
+      li.appendChild(box);
+    }
+  }
+  function statusHistory(panel, id, d) {  // each status interval, the one holding on the chosen date marked
+    var info = DATA.agreements[id];
+    if (!info) return;
+    var day = asOfDay();
+    section(panel, t("history"));
+    var now = el("p", null, "status-now");
+    now.appendChild(el("span", format(t("statusOn"), { date: day }) + ": "));
+    now.appendChild(badge(id));
+    panel.appendChild(now);
+    if (info.intervals.length) {
+      var h = el("ol", null, "history");
+      info.intervals.forEach(function (v) {
+        var holds = v[1] <= day && (!v[2] || day < v[2]);
+        var li = el("li", statusName(v[0]) + ": " + v[1] + " – " + (v[2] || "…"), holds ? "now" : null);
+        if (holds) {
+          li.setAttribute("aria-current", "date");
+          li.appendChild(el("strong", " ◀ " + format(t("statusNow"), { date: day })));
+        }
+        h.appendChild(li);
       });
       panel.appendChild(h);
     }
+    var uncertain = d.steps.some(function (s) { return s[3]; });
+    if (d.steps.length && (uncertain || !info.intervals.length)) {  // dates no interval could use, in words
+      section(panel, t("steps"));
+      var list = el("ul");
+      d.steps.forEach(function (s) { list.appendChild(el("li", statusName(s[0]) + ": " + (pick(s[1], s[2]) || t("undated")))); });
+      panel.appendChild(list);
+    }
+  }
+  function partners(id) {  // the countries an agreement passing the filters on the date joins this one with
+    var found = new Set();
+    Object.keys(DATA.agreements).forEach(function (iri) {
+      var info = DATA.agreements[iri];
+      if (info.countries.indexOf(id) < 0 || info.countries.length < 2) return;
+      if (lastAllowed ? !lastAllowed.has(iri) : false) return;
+      info.countries.forEach(function (c) { if (c !== id) found.add(c); });
+    });
+    return Array.from(found).sort();
   }
   function renderPanel() {
     var panel = document.getElementById("panel");
@@ -818,13 +944,33 @@
     chip.style.background = n.color.background;
     chip.style.color = n.textColor;
     panel.appendChild(chip);
+    if (DATA.agreements[n.id]) panel.appendChild(badge(n.id));
     var facts = el("dl");
     n.facts.forEach(function (f) {
       if (f[0] === "term" || f[0] === "renewal" || f[0] === "signatories" && details) return;  // in words below
+      if (f[0] === "partners") return;  // on the date, below
       facts.appendChild(el("dt", factName(f[0])));
       facts.appendChild(marked("dd", f[1], f[2]));
     });
     panel.appendChild(facts);
+    if (n.kind === "country") {
+      var found = partners(n.id);
+      section(panel, format(t("partnersOn"), { date: asOfDay() }) + " (" + found.length + ")");
+      var plist = el("ul", null, "partners");
+      found.forEach(function (c) {
+        var li = el("li");
+        var other = byId.get(c);
+        if (other) li.appendChild(nodeLink(c, label(other)));
+        else {
+          var row = DATA.filters.countries.filter(function (r) { return r[0] === c; })[0];
+          li.appendChild(el("span", row ? pick(row[1], row[2]) : c.split("/").pop()));
+        }
+        li.dataset.id = c;
+        plist.appendChild(li);
+      });
+      if (!found.length) plist.appendChild(el("li", t("noPartners"), "muted"));
+      panel.appendChild(plist);
+    }
     agreementDetails(panel, n.id);
     if (n.alt.length) {
       section(panel, t("alt"));
@@ -851,8 +997,8 @@
         var li = el("li", null, "agreement");
         var name = pick(info.short_en || info.label_en, info.short_th || info.label_th);
         li.appendChild(byId.has(a) ? nodeLink(a, name) : el("span", name));
-        var status = DATA.statuses[info.status];
-        li.appendChild(el("span", " — " + (info.date || t("undated")) + (status ? ", " + pick(status[0], status[1]) : ""), "muted"));
+        li.appendChild(el("span", " — " + (info.made ? "" : t("firstRecorded") + " ") + (dateOf(info) || t("undated")) + " ", "muted"));
+        li.appendChild(badge(a));
         var d = DATA.details[a];
         if (d && d.sources.length) {  // sources wherever an agreement is listed
           var links = el("ul", null, "sources-inline");
@@ -1092,7 +1238,7 @@
     fillSelect(selects.country, DATA.filters.countries, state.country);
     fillSelect(selects.topic, DATA.filters.topics, state.topic);
     fillSelect(selects.kind, DATA.filters.kinds, state.kind);
-    fillSelect(selects.status, DATA.filters.statuses, state.status);
+    fillStatus();
     renderCounts();
     renderOmitted();
     renderWindowNote();
@@ -1126,7 +1272,9 @@
     var p = new URLSearchParams();
     var s = Object.assign({}, state, extra || {});
     if (s.lang !== DATA.lang) p.set("lang", s.lang);
-    ["country", "topic", "kind", "status"].forEach(function (k) { if (s[k]) p.set(k, s[k]); });
+    ["country", "topic", "kind"].forEach(function (k) { if (s[k]) p.set(k, s[k]); });
+    if (s.status !== "in-effect") p.set("status", s.status);
+    if (s.asOf) p.set("asof", s.asOf);
     if (!years.none && s.from > years.min) p.set("from", String(s.from));
     if (!years.none && s.to < years.max) p.set("to", String(s.to));
     if (s.hiddenKinds.size) p.set("hide", Array.from(s.hiddenKinds).sort().join(","));
@@ -1152,7 +1300,11 @@
       state.country = p.get("country") || "";
       state.topic = p.get("topic") || "";
       state.kind = p.get("kind") || "";
-      state.status = p.get("status") || "";
+      var status = p.get("status");
+      state.status = status && STATUS_KEYS.indexOf(status) >= 0 ? status : "in-effect";
+      var asof = p.get("asof");
+      var day = asof && DATE.test(asof) && !isNaN(Date.parse(asof)) ? asof : "";
+      if (day !== state.asOf) { state.asOf = day; retitle(); }
       var from = Number(p.get("from")), to = Number(p.get("to"));
       state.from = from >= years.min && from <= years.max ? from : years.min;
       state.to = to >= state.from && to <= years.max ? to : years.max;
@@ -1207,11 +1359,11 @@
         return row ? row[1] : id.split("/").pop();
       }).join("; ");
     }
-    var lines = [["id", "short title", "title (en)", "title (th)", "kind", "signed", "status", "countries", "topics", "sources"]];
+    var lines = [["id", "short title", "title (en)", "title (th)", "kind", "signed", "status on " + asOfDay(), "countries", "topics", "sources"]];
     visibleAgreements().forEach(function (iri) {
       var a = DATA.agreements[iri];
       var d = DATA.details[iri];
-      lines.push([iri, a.short_en, a.label_en, a.label_th, a.kind, a.date, a.status,
+      lines.push([iri, a.short_en, a.label_en, a.label_th, a.kind, a.date, statusOn(iri),
                   names(a.countries, DATA.filters.countries), names(a.topics, DATA.filters.topics),
                   d ? d.sources.map(function (s) { return s[0]; }).join(" ") : ""]);
     });
@@ -1232,7 +1384,9 @@
     select: select, setLanguage: setLanguage, search: search, csv: csvText, png: pngUrl, faded: faded,
     labelled: function () { return Array.from(labelled.keys()); },
     order: function () { return ranked.map(function (n) { return n.id; }); },
-    visibleNodeIds: visibleNodeIds, visibleEdgeIds: visibleEdgeIds
+    visibleNodeIds: visibleNodeIds, visibleEdgeIds: visibleEdgeIds,
+    statusOn: function (iri) { return statusOn(iri); }, partners: partners, asOf: asOfDay,
+    allowed: function () { return lastAllowed ? Array.from(lastAllowed).sort() : Object.keys(DATA.agreements).sort(); }
   };
   network.once("afterDrawing", function () {  // fit once the canvas has its final size, then the URL's state
     fitVisible();
