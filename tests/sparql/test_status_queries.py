@@ -276,6 +276,7 @@ def test_signatories_show_uncertain_dates_and_disputed_roles(capsys: pytest.Capt
 
 def test_signatories_keep_a_date_the_sources_disagree_on(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
     bmdv = [r for r in rows(capsys, shipped_build, "signatories") if r["agreement"].endswith("/komdigi-bmdv-digital-cooperation-2024")]
+    assert {r["roleCertainty"] for r in rows(capsys, shipped_build, "signatories")} == {"stated"}  # no dispute shipped
     assert bmdv and {(r["date"], r["earliest"], r["latest"]) for r in bmdv} == {
         ("2024-11-21/2024-11-22 | 2024-11-24", "2024-11-21", "2024-11-24")
     }
