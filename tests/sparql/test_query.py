@@ -173,7 +173,8 @@ def test_topics_with_narrower_topics(capsys: pytest.CaptureFixture[str], shipped
 
 def test_dates_ranges_and_expiry(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
     in_2024 = {
-        r["agreement"].removeprefix(AGREEMENT): r["date"] for r in rows(capsys, shipped_build, "agreements-in-period")
+        r["agreement"].removeprefix(AGREEMENT): r["date"]
+        for r in rows(capsys, shipped_build, "agreements-in-period", "status_filter=any")  # dates here; status: test_status_queries
     }
     assert in_2024["komdigi-bmdv-digital-cooperation-2024"] == "2024-11-21/2024-11-22 | 2024-11-24"  # sources disagree
     assert "mdes-google-mou-2023" not in in_2024
@@ -184,7 +185,9 @@ def test_dates_ranges_and_expiry(capsys: pytest.CaptureFixture[str], shipped_bui
     renewed = rows(capsys, shipped_build, "agreements-expiring", "as_of=2028-01-01", "months=60")
     lao = next(r for r in renewed if r["agreement"].endswith("/mdes-lao-mtc-postal-telecom-ict-digital-2022"))
     assert (lao["term"], lao["renewal"], lao["renewals"], lao["expires"]) == ("P5Y", "P3Y", "1", "2030-11-07")
-    years = {r["year"]: int(r["agreements"]) for r in rows(capsys, shipped_build, "agreements-per-year")}
+    years: dict[str, int] = {}
+    for r in rows(capsys, shipped_build, "agreements-per-year", "status_filter=any"):  # one row per year and status
+        years[r["year"]] = years.get(r["year"], 0) + int(r["agreements"])
     assert years["2024"] >= 4 and sum(years.values()) == len(list((ROOT / "data" / "agreements").glob("*.yaml")))
 
 
@@ -193,7 +196,7 @@ def test_uncertain_dates_are_kept_in_periods_and_marked(capsys: pytest.CaptureFi
     komdigi = "komdigi-bmdv-digital-cooperation-2024"
 
     def found(start: str, end: str) -> dict[str, dict[str, str]]:
-        listed = rows(capsys, shipped_build, "agreements-in-period", f"from={start}", f"to={end}")
+        listed = rows(capsys, shipped_build, "agreements-in-period", f"from={start}", f"to={end}", "status_filter=any")
         return {r["agreement"].removeprefix(AGREEMENT): r for r in listed if r["event"] == "signed"}
 
     late_november = found("2024-11-23", "2024-11-30")[komdigi]  # only the second source's day is in it
@@ -222,13 +225,16 @@ def test_period_and_year_queries_include_what_may_fall_there(capsys: pytest.Capt
     agreement.write_text(agreement.read_text(encoding="utf-8").replace("date: 2024-02-02\n", "date: XXXX-02-02\n"), encoding="utf-8")
     out = tmp_path / "build"
     build(data, out, reasoner="none")
-    in_2026 = {r["agreement"].rsplit("/", 1)[1]: r for r in rows(capsys, out, "agreements-in-period", "from=2026-01-01", "to=2026-12-31")}
+    in_2026 = {r["agreement"].rsplit("/", 1)[1]: r for r in rows(capsys, out, "agreements-in-period", "from=2026-01-01", "to=2026-12-31", "status_filter=any")}
     assert in_2026["bloc-beta-mou-2025"]["in_period"] == "may fall"  # around 2025: 2024-2026
     assert in_2026["bloc-beta-mou-2025"]["date_certainty"] == "approximate"
     assert in_2026["alpha-beta-digital-mou-2024"]["date_certainty"] == "year unknown"  # 2 February of 2026, maybe
-    march = rows(capsys, out, "agreements-in-period", "from=2026-03-01", "to=2026-03-31")
+    march = rows(capsys, out, "agreements-in-period", "from=2026-03-01", "to=2026-03-31", "status_filter=any")
     assert [r["agreement"].rsplit("/", 1)[1] for r in march] == ["bloc-beta-mou-2025"]  # no 2 February in March
-    years = {r["year"]: (int(r["agreements"]), int(r["may_fall"])) for r in rows(capsys, out, "agreements-per-year")}
+    years: dict[str, tuple[int, int]] = {}
+    for r in rows(capsys, out, "agreements-per-year", "status_filter=any"):  # one row per year and status
+        before = years.get(r["year"], (0, 0))
+        years[r["year"]] = (before[0] + int(r["agreements"]), before[1] + int(r["may_fall"]))
     assert years[""] == (2, 0)  # counted once each, under no certain year
     assert years["2024"] == years["2025"] == years["2026"] == (0, 1)
     assert sum(a for a, _ in years.values()) == 2
@@ -358,7 +364,7 @@ def test_query_file_with_and_without_header(
 
 def test_csv_when_piped(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
     code, out, _ = cli(capsys, "query", "agreements-per-year", "--out", str(shipped_build))
-    assert code == 0 and out.startswith("year,agreements,may_fall\r\n")
+    assert code == 0 and out.startswith("year,status,agreements,may_fall\r\n")
 
 
 # --- errors -------------------------------------------------------------------------------------------

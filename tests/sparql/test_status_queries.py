@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,162 @@ def test_the_api_refuses_a_name_that_names_nothing(shipped_build: Path) -> None:
         run_saved(store, "partners-of-country", {"country": "country:zzzzzzzz"})
     with pytest.raises(CoopgraphError, match=r"did you mean ended\?"):
         run_saved(store, "partners-of-country", {"status_filter": "endd"})
+
+
+# --- every query that lists or counts agreements reads the status on a date -------------------------------
+
+
+def listed(capsys: pytest.CaptureFixture[str], build: Path, name: str, *params: str) -> dict[str, str]:
+    """agreement -> its status, from a saved query's rows."""
+    return {r["agreement"]: r["status"] for r in rows(capsys, build, name, *params)}
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("agreements-in-period", ("from=2024-01-01", "to=2024-12-31")),
+        ("agreements-by-topic", ("topic=topic:digital-economy",)),
+        ("agreements-by-level", ()),
+    ],
+)
+def test_the_cancelled_mou_is_listed_only_when_asked_or_before_it_ended(
+    capsys: pytest.CaptureFixture[str], shipped_build: Path, name: str, params: tuple[str, ...]
+) -> None:
+    assert CANCELLED not in listed(capsys, shipped_build, name, *params)  # cancelled on 2025-11-24
+    assert listed(capsys, shipped_build, name, *params, "status_filter=any")[CANCELLED] == "cancelled"
+    assert listed(capsys, shipped_build, name, *params, "as_of=2025-06-01")[CANCELLED] == "signed"
+    assert CANCELLED not in listed(capsys, shipped_build, name, *params, "as_of=2024-03-26")  # the day before signing
+    assert listed(capsys, shipped_build, name, *params, "status_filter=cancelled") == {CANCELLED: "cancelled"}
+
+
+def test_the_planned_mou_is_listed_marked_only_when_asked(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+    for name, params in (("agreements-by-topic", ("topic=topic:cybersecurity",)), ("agreements-by-level", ())):
+        assert PLANNED not in listed(capsys, shipped_build, name, *params)
+        assert listed(capsys, shipped_build, name, *params, "status_filter=any")[PLANNED] == "planned"
+        assert listed(capsys, shipped_build, name, *params, "status_filter=pending")[PLANNED] == "planned"
+
+
+def test_agreements_per_year_count_by_status_on_a_date(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+    def counts(*params: str) -> dict[tuple[str, str], int]:
+        return {(r["year"], r["status"]): int(r["agreements"]) for r in rows(capsys, shipped_build, "agreements-per-year", *params)}
+
+    today, anything, before = counts(), counts("status_filter=any"), counts("as_of=2025-06-01")
+    assert ("2024", "cancelled") not in today and anything[("2024", "cancelled")] == 1
+    assert before[("2024", "signed")] == today[("2024", "signed")] + 1  # the MDES - Prime Opportunity Fund MOU, then in effect
+    assert ("", "planned") in anything and not any(status == "planned" for _, status in today)
+    assert all(status in ("signed", "adopted", "in-force", "renewed") for _, status in today)
+
+
+def test_agreements_expiring_read_the_status_on_the_date(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+    lao = AGREEMENT + "mdes-lao-mtc-postal-telecom-ict-digital-2022"  # signed 2022-11-07 for five years
+    assert listed(capsys, shipped_build, "agreements-expiring", "as_of=2027-06-01")[lao] == "signed"
+    assert lao not in listed(capsys, shipped_build, "agreements-expiring", "as_of=2021-06-01", "months=120")  # not yet signed
+    assert listed(capsys, shipped_build, "agreements-expiring", "as_of=2021-06-01", "months=120", "status_filter=any")[lao] == "unknown"
+
+
+def test_a_cancelled_agreement_with_a_term_is_not_expiring(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The shipped cancelled MOU has no term: a copy of the data gives it one (P5Y, so it would expire in 2029)."""
+    import shutil
+
+    from coopgraph.pipeline import build
+    from tests.conftest import SHIPPED
+
+    data = tmp_path / "data"
+    shutil.copytree(SHIPPED, data)
+    record = data / "agreements" / "mdes-prime-opportunity-fund-2024.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("topics: [digital-economy]\n", "topics: [digital-economy]\nterm: P5Y\n"), encoding="utf-8")
+    build(data, tmp_path / "build", reasoner="none")
+    ahead = ("months=60",)
+    assert CANCELLED not in listed(capsys, tmp_path / "build", "agreements-expiring", *ahead)
+    assert listed(capsys, tmp_path / "build", "agreements-expiring", *ahead, "status_filter=any")[CANCELLED] == "cancelled"
+    assert listed(capsys, tmp_path / "build", "agreements-expiring", "as_of=2025-06-01", *ahead)[CANCELLED] == "signed"
+
+
+def test_cooperation_network_reads_the_dated_links(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+    def pairs(*params: str) -> dict[tuple[str, str], dict[str, int]]:
+        found: dict[tuple[str, str], dict[str, int]] = {}
+        for r in rows(capsys, shipped_build, "cooperation-network", *params):
+            pair = (r["country"].removeprefix(COUNTRY), r["partner"].removeprefix(COUNTRY))
+            found.setdefault(pair, {})[r["status"]] = int(r["agreements"])
+        return found
+
+    today, anything = pairs(), pairs("status_filter=any")
+    assert all(a < b for a, b in today)  # each pair once
+    assert "planned" not in today[("singapore", "thailand")] and anything[("singapore", "thailand")]["planned"] == 1
+    assert sum(anything[("singapore", "thailand")].values()) == sum(today[("singapore", "thailand")].values()) + 1
+    past = pairs("as_of=2023-01-01")
+    assert ("china", "thailand") not in past and ("china", "thailand") in today  # the MDES-NDA MOU: 2023-10-18
+    assert past[("laos", "thailand")].get("signed", 0) >= 1  # the Thai-Lao MOU, signed 2022-11-07
+
+
+@pytest.mark.parametrize(
+    ("partner", "params", "expected"),
+    [
+        ("china", (), True),
+        ("china", ("as_of=2023-01-01",), False),  # before the MDES-NDA MOU (2023-10-18) and the ASEAN-China MOU (2024)
+        ("germany", ("status_filter=any",), False),
+        ("singapore", ("status_filter=planned",), True),  # the planned Thailand-Singapore MOU
+        ("singapore", ("as_of=2020-01-01", "status_filter=planned"), False),  # planned on 2024-11-28
+    ],
+)
+def test_cooperate_on_a_date(
+    capsys: pytest.CaptureFixture[str], shipped_build: Path, partner: str, params: tuple[str, ...], expected: bool
+) -> None:
+    from tests.sparql.test_query import cli
+
+    code, out, err = cli(capsys, "query", "cooperate", "--out", str(shipped_build), "-f", "json", "-p", f"partner={partner}",
+                         *[a for p in params for a in ("-p", p)])
+    assert code == 0, err
+    assert json.loads(out)["boolean"] is expected
+
+
+def test_shared_agreements_on_a_date(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+    singapore = ("partner=singapore",)
+    assert PLANNED not in listed(capsys, shipped_build, "shared-agreements", *singapore)
+    marked = rows(capsys, shipped_build, "shared-agreements", *singapore, "status_filter=any")
+    planned = [r for r in marked if r["agreement"] == PLANNED]
+    assert [(r["status"], r["countryVia"], r["partnerVia"]) for r in planned] == [("planned", "direct", "direct")]
+    past = listed(capsys, shipped_build, "shared-agreements", "partner=china", "as_of=2023-12-01")
+    assert past == {AGREEMENT + "mdes-china-nda-digital-economy-2023": "signed"}  # the ASEAN-China MOU came in 2024
+
+
+def test_signatories_show_uncertain_dates_and_disputed_roles(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A disputed signing date is shown as each source gives it; a disputed role with each source's version."""
+    import shutil
+
+    from coopgraph.pipeline import build
+    from tests.conftest import TINY
+
+    data = tmp_path / "tiny"
+    shutil.copytree(TINY, data)
+    record = data / "agreements" / "alpha-beta-digital-mou-2024.yaml"
+    text = record.read_text(encoding="utf-8")
+    disputed = (
+        "      - person: ada-alpha\n        post: alpha-digital-minister\n        for: alpha-digital-ministry\n"
+        "        disputed:\n          - {role: signatory, sources: [press-release-1]}\n"
+        "          - {role: witness, sources: [bloc-charter], note: {en: she says she only witnessed}}\n"
+    )
+    assert "      - {person: ada-alpha, post: alpha-digital-minister, for: alpha-digital-ministry}\n" in text
+    text = text.replace("      - {person: ada-alpha, post: alpha-digital-minister, for: alpha-digital-ministry}\n", disputed)
+    witness = (
+        "    witnesses:\n      - person: bob-beta\n        disputed:\n"
+        "          - {role: witness, sources: [press-release-1]}\n          - {role: signatory, sources: [bloc-charter]}\n"
+    )
+    record.write_text(text.replace("    witnesses: [{person: bob-beta}]\n", witness), encoding="utf-8")
+    build(data, tmp_path / "build", reasoner="none")
+    signed = {r["signatory"].rsplit("/", 1)[1]: r for r in rows(capsys, tmp_path / "build", "signatories") if r["signatory"]}
+    ada = signed["ada-alpha"]
+    assert ada["roleCertainty"] == "disputed"
+    assert ada["roleClaims"].count("signatory (") == 1 and ada["roleClaims"].count("witness (") == 1
+    assert all(r["roleCertainty"] == "stated" and r["roleClaims"] == "" for k, r in signed.items() if k != "ada-alpha")
+    bob = [r for r in rows(capsys, tmp_path / "build", "witnesses") if r["witness"].endswith("/bob-beta")]
+    assert [r["roleCertainty"] for r in bob] == ["disputed"]
+    assert bob[0]["roleClaims"].count("witness (") == 1 and bob[0]["roleClaims"].count("signatory (") == 1
+
+
+def test_signatories_keep_a_date_the_sources_disagree_on(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+    bmdv = [r for r in rows(capsys, shipped_build, "signatories") if r["agreement"].endswith("/komdigi-bmdv-digital-cooperation-2024")]
+    assert {r["roleCertainty"] for r in rows(capsys, shipped_build, "signatories")} == {"stated"}  # no dispute shipped
+    assert bmdv and {(r["date"], r["earliest"], r["latest"]) for r in bmdv} == {
+        ("2024-11-21/2024-11-22 | 2024-11-24", "2024-11-21", "2024-11-24")
+    }
