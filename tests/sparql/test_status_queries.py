@@ -280,3 +280,49 @@ def test_signatories_keep_a_date_the_sources_disagree_on(capsys: pytest.CaptureF
     assert bmdv and {(r["date"], r["earliest"], r["latest"]) for r in bmdv} == {
         ("2024-11-21/2024-11-22 | 2024-11-24", "2024-11-21", "2024-11-24")
     }
+
+
+def test_topic_pairs_count_only_agreements_in_the_filter(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+    def counts(*params: str) -> dict[tuple[str, str, str], int]:
+        found = rows(capsys, shipped_build, "topic-cooccurrence", "min=1", *params)
+        return {(r["topic"].rsplit("/", 1)[1], r["other"].rsplit("/", 1)[1], r["status"]): int(r["agreements"]) for r in found}
+
+    today, anything = counts(), counts("status_filter=any")
+    assert {status for *_, status in today} <= {"signed", "adopted", "in-force", "renewed"}
+    assert "planned" in {status for *_, status in anything}  # the planned Thailand-Singapore MOU, marked
+    assert sum(today.values()) < sum(anything.values())
+    # before any agreement of the data was made, nothing is in effect; with any, all count as unknown then
+    assert counts("as_of=2000-01-01") == {}
+    assert {status for *_, status in counts("as_of=2000-01-01", "status_filter=any")} == {"unknown"}
+
+
+def test_package_members_say_their_status_on_the_date(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+    package = "https://w3id.org/coopgraph/id/package/india-thailand-2025-04-03"
+    def members(*params: str) -> dict[str, str]:
+        return {r["member"]: r["status"] for r in rows(capsys, shipped_build, "agreement-packages", *params) if r["package"] == package}
+
+    signed = members()
+    assert AGREEMENT + "mdes-meity-digital-technologies-2025" in signed and set(signed.values()) == {"signed"}
+    assert members("as_of=2025-04-02") == {}  # the day before the visit
+    assert set(members("as_of=2025-04-02", "status_filter=any").values()) == {"unknown"}
+
+
+def test_meeting_signings_follow_the_status_filter(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+    def signed_at(*params: str) -> dict[str, str]:
+        found = rows(capsys, shipped_build, "meeting-signings", *params)
+        return {r["agreement"].removeprefix(AGREEMENT): r["status"] for r in found if r["meeting"].endswith("/adgmin-4")}
+
+    assert signed_at()["asean-china-communications-digital-technology-2024"] == "signed"
+    # before the 4th ADGMIN nothing signed there was in effect yet
+    assert signed_at("as_of=2024-01-01") == {}
+    assert signed_at("as_of=2024-01-01", "status_filter=any")["asean-china-communications-digital-technology-2024"] == "unknown"
+
+
+def test_organisation_agreements_default_to_those_in_effect(capsys: pytest.CaptureFixture[str], shipped_build: Path) -> None:
+    def listed(*params: str) -> set[str]:
+        found = rows(capsys, shipped_build, "organization-agreements", "organization=organization:komdigi", *params)
+        return {r["agreement"].removeprefix(AGREEMENT) for r in found}
+
+    assert "mdes-kominfo-ict-digitalization-2024" not in listed("as_of=2023-06-01")
+    assert "mdes-kominfo-ict-digitalization-2024" in listed("as_of=2023-06-01", "status_filter=any")
+    assert "mdes-kominfo-ict-digitalization-2024" in listed()
