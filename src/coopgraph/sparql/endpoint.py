@@ -179,9 +179,11 @@ def run_job(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
 
 
 def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
+    import pyoxigraph as ox
+
     from coopgraph.sparql import pages
     from coopgraph.sparql.query import collect, execute, query_prefixes
-    from coopgraph.sparql.results import compact, render
+    from coopgraph.sparql.results import SOLUTION_FORMATS, compact, render, write_solutions
 
     prefixes = query_prefixes(base)
     if job.get("check"):
@@ -198,8 +200,17 @@ def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
         named_graphs=job["named_graphs"],
         base_iri=base,
     )
+    cut = {"X-Coopgraph-Truncated": f"cut at {job['max_rows']}"}
+    if isinstance(answer, ox.QuerySolutions):
+        fmt = negotiate(job["accept"], RESULT_TYPES, "json", job["format"])
+        if fmt in SOLUTION_FORMATS:  # straight from Oxigraph's rows: no Result in between
+            try:
+                body, truncated = write_solutions(answer, fmt, limit=job["max_rows"])
+            except OSError as error:
+                raise CoopgraphError(f"{job['source']}: the query failed while running ({error})") from None
+            return 200, media_type(fmt), body, cut if truncated else {}
     result = collect(answer, job["bindings"], limit=job["max_rows"], source=job["source"])
-    headers = {"X-Coopgraph-Truncated": f"cut at {job['max_rows']}"} if result.truncated else {}
+    headers = cut if result.truncated else {}
     if result.kind == "graph":
         fmt = negotiate(job["accept"], GRAPH_TYPES, "turtle", job["format"])
         if fmt == "html":
