@@ -185,3 +185,36 @@ def test_turtle_declares_the_prefixes_of_datatypes_and_no_other() -> None:
     triples = [ox.Triple(THAILAND, ox.NamedNode("http://example.org/n"), ox.Literal("3", datatype=ox.NamedNode(XSD + "integer")))]
     text = write_graph(triples, "turtle", prefixes={"xsd": XSD, "rdfs": PREFIXES["rdfs"], **PREFIXES}).decode()
     assert "@prefix xsd:" in text and "@prefix country:" in text and "@prefix rdfs:" not in text
+
+
+GRAPH_QUERIES = [
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "CONSTRUCT { ?o <http://example.org/back> ?s } WHERE { ?s <http://example.org/p> ?o }",
+    "DESCRIBE <http://example.org/s03>",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(false) }",
+]
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml"])
+@pytest.mark.parametrize("text", GRAPH_QUERIES)
+@pytest.mark.parametrize("limit", [None, 10_000, 3001, 7, 1, 0])
+def test_graphs_from_oxigraph_are_the_bytes_render_writes(varied: ox.Store, fmt: str, text: str, limit: int | None) -> None:
+    """Sorted as before, the same prefixes, cut at the same triple: byte for byte."""
+    from coopgraph.sparql.query import collect
+    from coopgraph.sparql.results import write_triples
+
+    prefixes = {"ex": "http://example.org/", "xsd": XSD, "zz": "http://unused.example/"}
+    before = collect(varied.query(text), {}, limit=limit)
+    data, truncated = write_triples(varied.query(text), fmt, prefixes=prefixes, limit=limit)
+    assert data == render(before, fmt, prefixes=prefixes)
+    assert truncated == before.truncated
+
+
+def test_fresh_blank_nodes_of_a_construct_are_kept_and_counted(varied: ox.Store) -> None:
+    from coopgraph.sparql.results import write_triples
+
+    text = "CONSTRUCT { _:x <http://example.org/of> ?s } WHERE { ?s <http://example.org/p> ?o }"
+    data, truncated = write_triples(varied.query(text), "ntriples", prefixes={}, limit=None)
+    read = list(ox.parse(data, ox.RdfFormat.N_TRIPLES))
+    assert not truncated and len(read) == len(list(varied.query(text)))
+    assert all(isinstance(t.subject, ox.BlankNode) for t in read) and data.splitlines() == sorted(data.splitlines())

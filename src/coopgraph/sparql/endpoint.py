@@ -183,7 +183,7 @@ def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
 
     from coopgraph.sparql import pages
     from coopgraph.sparql.query import collect, execute, query_prefixes
-    from coopgraph.sparql.results import SOLUTION_FORMATS, compact, render, write_solutions
+    from coopgraph.sparql.results import SOLUTION_FORMATS, compact, render, write_solutions, write_triples
 
     prefixes = query_prefixes(base)
     if job.get("check"):
@@ -206,6 +206,14 @@ def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
         if fmt in SOLUTION_FORMATS:  # straight from Oxigraph's rows: no Result in between
             try:
                 body, truncated = write_solutions(answer, fmt, limit=job["max_rows"])
+            except OSError as error:
+                raise CoopgraphError(f"{job['source']}: the query failed while running ({error})") from None
+            return 200, media_type(fmt), body, cut if truncated else {}
+    elif isinstance(answer, ox.QueryTriples):
+        fmt = negotiate(job["accept"], GRAPH_TYPES, "turtle", job["format"])
+        if fmt != "html":
+            try:
+                body, truncated = write_triples(answer, fmt, prefixes=prefixes, limit=job["max_rows"])
             except OSError as error:
                 raise CoopgraphError(f"{job['source']}: the query failed while running ({error})") from None
             return 200, media_type(fmt), body, cut if truncated else {}

@@ -306,6 +306,36 @@ def write_solutions(solutions: ox.QuerySolutions, fmt: str, *, limit: int | None
     return writer(columns, rows, terms).encode("utf-8"), truncated
 
 
+def write_triples(
+    triples: ox.QueryTriples, fmt: str, *, prefixes: Mapping[str, str], limit: int | None = None
+) -> tuple[bytes, bool]:
+    """A CONSTRUCT/DESCRIBE answer as :func:`write_graph` writes it, at most ``limit`` triples; and whether cut.
+
+    Oxigraph writes the triples as N-Triples (one line a triple: the cap is a line count, and
+    evaluation stops there); a line is ``str(triple) + " ."``, so sorting the lines is sorting
+    by ``str`` as :func:`write_graph` does.  N-Triples is then those lines; other formats are
+    written from them.
+    """
+    import pyoxigraph as ox
+
+    sink = _Lines(None if limit is None else limit - 1)  # no header line
+    try:
+        triples.serialize(sink, format=ox.RdfFormat.N_TRIPLES)
+    except _Enough:
+        pass
+    lines = b"".join(sink.parts).split(b"\n")
+    lines.pop()
+    truncated = limit is not None and len(lines) > limit
+    if truncated:
+        del lines[limit:]
+    lines.sort()
+    ntriples = b"".join(line + b"\n" for line in lines)
+    if fmt == "ntriples":
+        return ntriples, truncated
+    read = list(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES))
+    return write_graph(read, fmt, prefixes=prefixes, ordered=True), truncated
+
+
 def _read_cells(cells: set[bytes]) -> dict[bytes, Term]:
     """Each distinct TSV cell as the term it writes, read by pyoxigraph's TSV reader in one call."""
     import pyoxigraph as ox
@@ -381,8 +411,11 @@ def _tsv_solutions(columns: Sequence[str], rows: Sequence[Sequence[bytes]], term
 # --- graphs -------------------------------------------------------------------------------------
 
 
-def write_graph(triples: Sequence[ox.Triple], fmt: str, *, prefixes: Mapping[str, str]) -> bytes:
-    """Triples as Turtle (with the prefixes they use), N-Triples, JSON-LD or RDF/XML, sorted."""
+def write_graph(
+    triples: Sequence[ox.Triple], fmt: str, *, prefixes: Mapping[str, str], ordered: bool = False
+) -> bytes:
+    """Triples as Turtle (with the prefixes they use), N-Triples, JSON-LD or RDF/XML, sorted
+    (``ordered``: they already are, by ``str``)."""
     import pyoxigraph as ox
 
     formats = {
@@ -393,7 +426,7 @@ def write_graph(triples: Sequence[ox.Triple], fmt: str, *, prefixes: Mapping[str
     }
     if fmt not in formats:
         raise ValueError(f"a graph is written as {', '.join(formats)}, not {fmt}")
-    ordered = sorted(triples, key=str)
+    ordered = list(triples) if ordered else sorted(triples, key=str)
     if fmt == "ntriples":
         return ox.serialize(ordered, format=formats[fmt]) or b""
     iris = _iris(ordered)
