@@ -28,6 +28,7 @@ result is printed as a table and as one ``@@result`` JSON line for run.py.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -57,6 +58,8 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 JSON_RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 SAVED = "bloc-members"
+BEFORE: Path | None = None
+"""``--before SRC``: another checkout's ``src`` served as the kind ``coopgraph-before`` (a before/after in one run)."""
 TARGET = 0.8
 """Issue 17: coopgraph serve's throughput >= 0.8x Oxigraph's server's, on every query and concurrency."""
 
@@ -95,7 +98,8 @@ def server(kind: str, build: Path, log: Path) -> Iterator[str]:
         store = "disk" if kind == "coopgraph-disk" else "auto"
         command = [*coopgraph_exe(), "serve", "-q", "--out", str(build), "--port", str(port), "--store", store]
         ready = f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
+    source = BEFORE if kind == "coopgraph-before" and BEFORE else ROOT / "src"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")])))
     with open(log, "wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
     try:
@@ -141,9 +145,8 @@ def requests_for(build: Path) -> dict[str, dict[str, str]]:
             return str(row[0].value)
         raise RuntimeError(f"nothing found for {text}")
 
-    country = first("SELECT ?c WHERE { ?c a coop:Country ; <%slabel> ?l } ORDER BY ?c LIMIT 1" % RDFS)
+    country = first(f"SELECT ?c WHERE {{ ?c a coop:Country ; <{RDFS}label> ?l }} ORDER BY ?c LIMIT 1")
     bloc = first("SELECT ?b (COUNT(?m) AS ?n) WHERE { ?m coop:bloc ?b } GROUP BY ?b ORDER BY DESC(?n) ?b LIMIT 1")
-    del store
     texts = {
         "small": f"SELECT ?label WHERE {{ <{country}> <{RDFS}label> ?label }}",
         "rows-5000": "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5000",
@@ -191,13 +194,22 @@ def fetch(base: str, path: str, accept: str) -> bytes:
 # --- the load -----------------------------------------------------------------------------------
 
 
-def drive(base: str, path: str, accept: str, clients: int, seconds: float) -> dict[str, Any]:
-    """``clients`` keep-alive connections sending ``path`` back to back for ``seconds``: req/s, p50, p95."""
+MAX_REQUESTS = 2500
+"""Requests per cell at most: Oxigraph 0.5's server keeps a thread per request it has answered (4,406
+threads and 10 GB of address space after 4,400 requests, measured here) and fails to spawn more
+(HTTP 500 "Resource temporarily unavailable") after some thousands, so each of its cells gets a fresh
+server and no cell sends more than this."""
+
+
+def drive(base: str, path: str, accept: str, clients: int, seconds: float, most: int = MAX_REQUESTS) -> dict[str, Any]:
+    """``clients`` keep-alive connections sending ``path`` back to back for ``seconds`` (or ``most``
+    requests in all): req/s (answers / time to the last answer), p50, p95."""
     url = urllib.parse.urlsplit(base)
     start = threading.Barrier(clients + 1)
     stop = threading.Event()
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors: list[str] = []
+    last = [0.0]
 
     def client(mine: list[float]) -> None:
         conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
@@ -210,12 +222,15 @@ def drive(base: str, path: str, accept: str, clients: int, seconds: float) -> di
                 began = time.perf_counter()
                 conn.request("GET", path, headers=headers)
                 answer = conn.getresponse()
-                answer.read()
+                body = answer.read()
                 took = time.perf_counter() - began
                 if answer.status != 200:
-                    errors.append(str(answer.status))
+                    errors.append(f"HTTP {answer.status}: {body[:200]!r}")
                     return
                 mine.append(took)
+                last[0] = max(last[0], time.perf_counter())
+                if len(mine) * clients >= most:
+                    stop.set()
         except (OSError, http.client.HTTPException, threading.BrokenBarrierError) as error:
             errors.append(repr(error))
             start.abort()
@@ -225,18 +240,16 @@ def drive(base: str, path: str, accept: str, clients: int, seconds: float) -> di
     threads = [threading.Thread(target=client, args=(mine,), daemon=True) for mine in latencies]
     for thread in threads:
         thread.start()
-    try:
+    with contextlib.suppress(threading.BrokenBarrierError):
         start.wait(timeout=120)
-    except threading.BrokenBarrierError:
-        pass
     began = time.perf_counter()
-    time.sleep(seconds)
+    stop.wait(seconds)
     stop.set()
     for thread in threads:
         thread.join(timeout=120)
-    elapsed = time.perf_counter() - began
+    elapsed = last[0] - began
     every = sorted(t for mine in latencies for t in mine)
-    if errors or not every:
+    if errors or not every or elapsed <= 0:
         return {"error": errors[0] if errors else "no answer"}
     return {
         "rps": len(every) / elapsed,
@@ -258,14 +271,22 @@ def measure(
     for number in range(rounds):
         order = kinds if number % 2 == 0 else list(reversed(kinds))
         for kind in order:
-            with server(kind, build, log_dir / f"{kind}.log") as base:
-                for name, spec in queries.items():
-                    path = spec["ours" if kind.startswith("coopgraph") else "oxigraph"]
-                    sizes[name][kind] = answer_size(fetch(base, path, spec["accept"]), spec["accept"])
-                    for count in clients:
-                        cell = drive(base, path, spec["accept"], count, seconds)
-                        cells[name][str(count)][kind].append(cell)
-                        print(f"[serve] round {number + 1} {kind} {name} x{count}: {_show(cell)}", file=sys.stderr)
+            log = log_dir / f"{kind}-{number}.log"
+            fresh = kind == "oxigraph"  # a new Oxigraph server for each cell (see MAX_REQUESTS)
+            try:
+                with contextlib.ExitStack() as stack:
+                    base = "" if fresh else stack.enter_context(server(kind, build, log))
+                    for name, spec in queries.items():
+                        path = spec["ours" if kind.startswith("coopgraph") else "oxigraph"]
+                        for count in clients:
+                            with server(kind, build, log) if fresh else contextlib.nullcontext(base) as url:
+                                sizes[name][kind] = answer_size(fetch(url, path, spec["accept"]), spec["accept"])
+                                cell = drive(url, path, spec["accept"], count, seconds)
+                            cells[name][str(count)][kind].append(cell)
+                            print(f"[serve] round {number + 1} {kind} {name} x{count}: {_show(cell)}", file=sys.stderr)
+            except (OSError, RuntimeError) as error:  # a server that died: its log says why; the next round goes on
+                tail = log.read_text(errors="replace")[-1500:] if log.exists() else ""
+                print(f"[serve] round {number + 1} {kind} failed: {error}\n{tail}", file=sys.stderr)
     for name, found in sizes.items():
         if len(set(found.values())) > 1:
             raise RuntimeError(f"the servers disagree on {name}: {found}")
@@ -299,7 +320,11 @@ def summarise(raw: dict[str, Any], kinds: list[str]) -> list[dict[str, Any]]:
 
 def table(rows: list[dict[str, Any]], kinds: list[str]) -> list[str]:
     ours = [k for k in kinds if k != "oxigraph"]
-    names = {"coopgraph": "coopgraph serve", "coopgraph-disk": "coopgraph serve --store disk"}
+    names = {
+        "coopgraph": "coopgraph serve",
+        "coopgraph-disk": "coopgraph serve --store disk",
+        "coopgraph-before": "coopgraph serve before",
+    }
     head = "| query (answer) | clients | oxigraph req/s, p50 / p95 |"
     head += "".join(f" {names[k]} req/s, p50 / p95 | ratio |" for k in ours)
     out = [head, "|---|---:|---:|" + "---:|---:|" * len(ours)]
@@ -350,11 +375,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build", type=Path, help="a build directory to serve instead of the generated world's")
     parser.add_argument("--quick", action="store_true", help="short cells, one round, no --store disk")
     parser.add_argument("--clients", default="1,4,16")
+    parser.add_argument("--before", type=Path, help="also serve another checkout's src/ (a before/after in one run)")
     parser.add_argument("--seconds", type=float, default=None, help="seconds per cell (default 2, quick 0.6)")
     parser.add_argument("--rounds", type=int, default=None, help="rounds (default 3, quick 1)")
     args = parser.parse_args(argv)
     build = args.build or build_for(args.n)
     kinds = ["oxigraph", "coopgraph"] + ([] if args.quick else ["coopgraph-disk"])
+    if args.before:
+        global BEFORE
+        BEFORE = args.before.resolve()
+        kinds.append("coopgraph-before")
     clients = [int(c) for c in args.clients.split(",")]
     seconds = args.seconds or (0.6 if args.quick else 2.0)
     rounds = args.rounds or (1 if args.quick else 3)

@@ -140,7 +140,9 @@ def varied() -> ox.Store:
         store.add(ox.Quad(ox.NamedNode(f"http://example.org/s{number:02d}"), link, term))
         store.add(ox.Quad(subject, link, term))  # the same terms in many rows
     for number in range(3000):  # more than one 8 KB chunk of Oxigraph's writer
-        store.add(ox.Quad(subject, ox.NamedNode("http://example.org/n"), ox.Literal(f"row {number} ไทย", language="th")))
+        store.add(
+            ox.Quad(subject, ox.NamedNode("http://example.org/n"), ox.Literal(f"row {number} ไทย", language="th"))
+        )
     return store
 
 
@@ -182,7 +184,11 @@ def test_the_row_cap_stops_the_evaluation(varied: ox.Store) -> None:
 
 
 def test_turtle_declares_the_prefixes_of_datatypes_and_no_other() -> None:
-    triples = [ox.Triple(THAILAND, ox.NamedNode("http://example.org/n"), ox.Literal("3", datatype=ox.NamedNode(XSD + "integer")))]
+    triples = [
+        ox.Triple(
+            THAILAND, ox.NamedNode("http://example.org/n"), ox.Literal("3", datatype=ox.NamedNode(XSD + "integer"))
+        )
+    ]
     text = write_graph(triples, "turtle", prefixes={"xsd": XSD, "rdfs": PREFIXES["rdfs"], **PREFIXES}).decode()
     assert "@prefix xsd:" in text and "@prefix country:" in text and "@prefix rdfs:" not in text
 
@@ -198,7 +204,9 @@ GRAPH_QUERIES = [
 @pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml"])
 @pytest.mark.parametrize("text", GRAPH_QUERIES)
 @pytest.mark.parametrize("limit", [None, 10_000, 3001, 7, 1, 0])
-def test_graphs_from_oxigraph_are_the_bytes_render_writes(varied: ox.Store, fmt: str, text: str, limit: int | None) -> None:
+def test_graphs_from_oxigraph_are_the_bytes_render_writes(
+    varied: ox.Store, fmt: str, text: str, limit: int | None
+) -> None:
     """Sorted as before, the same prefixes, cut at the same triple: byte for byte."""
     from coopgraph.sparql.query import collect
     from coopgraph.sparql.results import write_triples

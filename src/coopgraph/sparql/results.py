@@ -12,6 +12,7 @@ b'{"head": {}, "boolean": true}\\n'
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -285,10 +286,8 @@ def write_solutions(solutions: ox.QuerySolutions, fmt: str, *, limit: int | None
     import pyoxigraph as ox
 
     sink = _Lines(limit)
-    try:
+    with contextlib.suppress(_Enough):  # stopped at the cap
         solutions.serialize(sink, format=ox.QueryResultsFormat.TSV)
-    except _Enough:
-        pass
     head, _, body = b"".join(sink.parts).partition(b"\n")
     lines = body.split(b"\n")
     lines.pop()  # what follows the last newline: nothing, or a row cut off mid-way
@@ -319,10 +318,8 @@ def write_triples(
     import pyoxigraph as ox
 
     sink = _Lines(None if limit is None else limit - 1)  # no header line
-    try:
+    with contextlib.suppress(_Enough):  # stopped at the cap
         triples.serialize(sink, format=ox.RdfFormat.N_TRIPLES)
-    except _Enough:
-        pass
     lines = b"".join(sink.parts).split(b"\n")
     lines.pop()
     truncated = limit is not None and len(lines) > limit
@@ -411,9 +408,7 @@ def _tsv_solutions(columns: Sequence[str], rows: Sequence[Sequence[bytes]], term
 # --- graphs -------------------------------------------------------------------------------------
 
 
-def write_graph(
-    triples: Sequence[ox.Triple], fmt: str, *, prefixes: Mapping[str, str], ordered: bool = False
-) -> bytes:
+def write_graph(triples: Sequence[ox.Triple], fmt: str, *, prefixes: Mapping[str, str], ordered: bool = False) -> bytes:
     """Triples as Turtle (with the prefixes they use), N-Triples, JSON-LD or RDF/XML, sorted
     (``ordered``: they already are, by ``str``)."""
     import pyoxigraph as ox
