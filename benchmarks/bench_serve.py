@@ -102,6 +102,7 @@ def server(kind: str, build: Path, log: Path) -> Iterator[str]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")])))
     with open(log, "wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
+    PIDS[f"http://127.0.0.1:{port}"] = process.pid
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -127,6 +128,23 @@ def server(kind: str, build: Path, log: Path) -> Iterator[str]:
                 process.wait(timeout=10)
 
 
+PIDS: dict[str, int] = {}
+"""base URL -> the server's process id, for its CPU time."""
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children that are alive (coopgraph's workers)."""
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    total = 0
+    for each in [pid, *map(int, found)]:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 # --- the queries --------------------------------------------------------------------------------
 
 
@@ -141,7 +159,9 @@ def requests_for(build: Path) -> dict[str, dict[str, str]]:
     store = ox.Store.read_only(str((build / "store").resolve()))
 
     def first(text: str) -> str:
-        for row in store.query(f"PREFIX coop: <{COOP}> {text}", use_default_graph_as_union=True):
+        answer = store.query(f"PREFIX coop: <{COOP}> {text}", use_default_graph_as_union=True)
+        assert isinstance(answer, ox.QuerySolutions)
+        for row in answer:
             return str(row[0].value)
         raise RuntimeError(f"nothing found for {text}")
 
@@ -212,7 +232,7 @@ def drive(base: str, path: str, accept: str, clients: int, seconds: float, most:
     last = [0.0]
 
     def client(mine: list[float]) -> None:
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+        conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=60)
         headers = {"Accept": accept}
         try:
             conn.request("GET", path, headers=headers)  # warm: connect, and a first answer not counted
@@ -237,6 +257,8 @@ def drive(base: str, path: str, accept: str, clients: int, seconds: float, most:
         finally:
             conn.close()
 
+    pid = PIDS.get(base)
+    cpu = cpu_seconds(pid) if pid else None
     threads = [threading.Thread(target=client, args=(mine,), daemon=True) for mine in latencies]
     for thread in threads:
         thread.start()
@@ -248,6 +270,7 @@ def drive(base: str, path: str, accept: str, clients: int, seconds: float, most:
     for thread in threads:
         thread.join(timeout=120)
     elapsed = last[0] - began
+    used = cpu_seconds(pid) - cpu if pid and cpu is not None else None
     every = sorted(t for mine in latencies for t in mine)
     if errors or not every or elapsed <= 0:
         return {"error": errors[0] if errors else "no answer"}
@@ -256,6 +279,7 @@ def drive(base: str, path: str, accept: str, clients: int, seconds: float, most:
         "p50": every[len(every) // 2],
         "p95": every[min(len(every) - 1, int(len(every) * 0.95))],
         "requests": len(every),
+        **({"cpu": used / (len(every) + clients)} if used is not None else {}),  # the warm-up requests too
     }
 
 
@@ -295,7 +319,7 @@ def measure(
 
 def _show(cell: dict[str, Any]) -> str:
     if "error" in cell:
-        return cell["error"]
+        return str(cell["error"])
     return f"{cell['rps']:.0f} req/s p50 {cell['p50'] * 1000:.2f} ms p95 {cell['p95'] * 1000:.2f} ms"
 
 
@@ -311,6 +335,8 @@ def summarise(raw: dict[str, Any], kinds: list[str]) -> list[dict[str, Any]]:
                     row[kind] = {"error": next((c["error"] for c in by_kind[kind]), "not run")}
                     continue
                 row[kind] = {key: statistics.median(c[key] for c in good) for key in ("rps", "p50", "p95")}
+                if all("cpu" in c for c in good):
+                    row[kind]["cpu"] = statistics.median(c["cpu"] for c in good)
             for kind in kinds:
                 if kind != "oxigraph" and "rps" in row[kind] and "rps" in row.get("oxigraph", {}):
                     row[f"ratio:{kind}"] = row[kind]["rps"] / row["oxigraph"]["rps"]
@@ -325,8 +351,8 @@ def table(rows: list[dict[str, Any]], kinds: list[str]) -> list[str]:
         "coopgraph-disk": "coopgraph serve --store disk",
         "coopgraph-before": "coopgraph serve before",
     }
-    head = "| query (answer) | clients | oxigraph req/s, p50 / p95 |"
-    head += "".join(f" {names[k]} req/s, p50 / p95 | ratio |" for k in ours)
+    head = "| query (answer) | clients | oxigraph: req/s, p50 / p95, CPU a request |"
+    head += "".join(f" {names[k]} | ratio |" for k in ours)
     out = [head, "|---|---:|---:|" + "---:|---:|" * len(ours)]
     for row in rows:
         line = f"| {row['query']} ({row['rows']}) | {row['clients']} | {_cell(row.get('oxigraph', {}))} |"
@@ -339,8 +365,9 @@ def table(rows: list[dict[str, Any]], kinds: list[str]) -> list[str]:
 
 def _cell(cell: dict[str, Any]) -> str:
     if "rps" not in cell:
-        return cell.get("error", "-")
-    return f"{cell['rps']:,.0f}, {cell['p50'] * 1000:.2f} / {cell['p95'] * 1000:.2f} ms"
+        return str(cell.get("error", "-"))
+    text = f"{cell['rps']:,.0f}, {cell['p50'] * 1000:.2f} / {cell['p95'] * 1000:.2f} ms"
+    return text + (f", CPU {cell['cpu'] * 1000:.2f} ms" if "cpu" in cell else "")
 
 
 def verdict(rows: list[dict[str, Any]]) -> str:

@@ -18,7 +18,7 @@ import io
 import json
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 from coopgraph.sparql.query import Result
 
@@ -287,7 +287,7 @@ def write_solutions(solutions: ox.QuerySolutions, fmt: str, *, limit: int | None
 
     sink = _Lines(limit)
     with contextlib.suppress(_Enough):  # stopped at the cap
-        solutions.serialize(sink, format=ox.QueryResultsFormat.TSV)
+        solutions.serialize(cast("IO[bytes]", sink), format=ox.QueryResultsFormat.TSV)
     head, _, body = b"".join(sink.parts).partition(b"\n")
     lines = body.split(b"\n")
     lines.pop()  # what follows the last newline: nothing, or a row cut off mid-way
@@ -300,9 +300,11 @@ def write_solutions(solutions: ox.QuerySolutions, fmt: str, *, limit: int | None
         parsed = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
         return parsed.serialize(format=ox.QueryResultsFormat.CSV) or b"", truncated
     rows = [line.split(b"\t") for line in lines] if columns else [[] for _ in lines]
-    terms = _read_cells({cell for row in rows for cell in row})
+    cells = {cell for row in rows for cell in row}
+    iris = {cell for cell in cells if cell[:1] == b"<" and cell[:2] != b"<<"}  # <<triple>> terms are read
+    terms = _read_cells(cells - iris)
     writer = {"json": _json_solutions, "xml": _xml_solutions, "tsv": _tsv_solutions}[fmt]
-    return writer(columns, rows, terms).encode("utf-8"), truncated
+    return writer(columns, rows, terms, iris).encode("utf-8"), truncated
 
 
 def write_triples(
@@ -319,7 +321,7 @@ def write_triples(
 
     sink = _Lines(None if limit is None else limit - 1)  # no header line
     with contextlib.suppress(_Enough):  # stopped at the cap
-        triples.serialize(sink, format=ox.RdfFormat.N_TRIPLES)
+        triples.serialize(cast("IO[bytes]", sink), format=ox.RdfFormat.N_TRIPLES)
     lines = b"".join(sink.parts).split(b"\n")
     lines.pop()
     truncated = limit is not None and len(lines) > limit
@@ -330,7 +332,7 @@ def write_triples(
     if fmt == "ntriples":
         return ntriples, truncated
     read = list(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES))
-    return write_graph(read, fmt, prefixes=prefixes, ordered=True), truncated
+    return write_graph(read, fmt, prefixes=prefixes, presorted=True), truncated
 
 
 def _read_cells(cells: set[bytes]) -> dict[bytes, Term]:
@@ -342,18 +344,27 @@ def _read_cells(cells: set[bytes]) -> dict[bytes, Term]:
         return {}
     ordered = sorted(cells)
     parsed = ox.parse_query_results(b"?t\n" + b"\n".join(ordered) + b"\n", ox.QueryResultsFormat.TSV)
+    assert isinstance(parsed, ox.QuerySolutions)
     return {cell: solution[0] for cell, solution in zip(ordered, parsed, strict=True)}
 
 
-def _fragments(terms: Mapping[bytes, Term], write: Callable[[Term], str]) -> dict[bytes, str]:
+def _fragments(
+    terms: Mapping[bytes, Term], iris: set[bytes], write: Callable[[Term], str], write_iri: Callable[[str], str]
+) -> dict[bytes, str]:
+    """Each distinct cell as a writer writes it; an IRI cell is ``<`` + the IRI + ``>`` (no escapes in IRIs)."""
     found = {cell: write(term) for cell, term in terms.items()}
+    found.update((cell, write_iri(cell[1:-1].decode("utf-8"))) for cell in iris)
     found[b""] = ""
     return found
 
 
-def _json_solutions(columns: Sequence[str], rows: Sequence[Sequence[bytes]], terms: Mapping[bytes, Term]) -> str:
+Cells = Sequence[Sequence[bytes]]
+
+
+def _json_solutions(columns: Sequence[str], rows: Cells, terms: Mapping[bytes, Term], iris: set[bytes]) -> str:
     """As :func:`write_json` (``json.dumps`` with its default separators), one fragment per distinct term."""
-    fragment = _fragments(terms, _json_fragment)
+    quote = json.encoder.encode_basestring
+    fragment = _fragments(terms, iris, _json_fragment, lambda iri: '{"type": "uri", "value": ' + quote(iri) + "}")
     names = [json.dumps(c, ensure_ascii=False) + ": " for c in columns]
     out = []
     for row in rows:
@@ -383,10 +394,10 @@ def _json_fragment(term: Term) -> str:
     return json.dumps(json_term(term), ensure_ascii=False)
 
 
-def _xml_solutions(columns: Sequence[str], rows: Sequence[Sequence[bytes]], terms: Mapping[bytes, Term]) -> str:
-    from xml.sax.saxutils import quoteattr
+def _xml_solutions(columns: Sequence[str], rows: Cells, terms: Mapping[bytes, Term], iris: set[bytes]) -> str:
+    from xml.sax.saxutils import escape, quoteattr
 
-    fragment = _fragments(terms, _xml_term)
+    fragment = _fragments(terms, iris, _xml_term, lambda iri: f"<uri>{escape(iri)}</uri>")
     opens = [f"<binding name={quoteattr(c)}>" for c in columns]
     out = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
     out.append("<head>" + "".join(f"<variable name={quoteattr(c)}/>" for c in columns) + "</head>")
@@ -398,8 +409,8 @@ def _xml_solutions(columns: Sequence[str], rows: Sequence[Sequence[bytes]], term
     return "\n".join(out) + "\n"
 
 
-def _tsv_solutions(columns: Sequence[str], rows: Sequence[Sequence[bytes]], terms: Mapping[bytes, Term]) -> str:
-    fragment = _fragments(terms, str)
+def _tsv_solutions(columns: Sequence[str], rows: Cells, terms: Mapping[bytes, Term], iris: set[bytes]) -> str:
+    fragment = _fragments(terms, iris, str, lambda iri: f"<{iri}>")
     lines = ["\t".join(f"?{c}" for c in columns)]
     lines += ["\t".join([fragment[cell] for cell in row]) for row in rows]
     return "\n".join(lines) + "\n"
@@ -408,9 +419,11 @@ def _tsv_solutions(columns: Sequence[str], rows: Sequence[Sequence[bytes]], term
 # --- graphs -------------------------------------------------------------------------------------
 
 
-def write_graph(triples: Sequence[ox.Triple], fmt: str, *, prefixes: Mapping[str, str], ordered: bool = False) -> bytes:
+def write_graph(
+    triples: Sequence[ox.Triple], fmt: str, *, prefixes: Mapping[str, str], presorted: bool = False
+) -> bytes:
     """Triples as Turtle (with the prefixes they use), N-Triples, JSON-LD or RDF/XML, sorted
-    (``ordered``: they already are, by ``str``)."""
+    (``presorted``: they already are, by ``str``)."""
     import pyoxigraph as ox
 
     formats = {
@@ -421,7 +434,7 @@ def write_graph(triples: Sequence[ox.Triple], fmt: str, *, prefixes: Mapping[str
     }
     if fmt not in formats:
         raise ValueError(f"a graph is written as {', '.join(formats)}, not {fmt}")
-    ordered = list(triples) if ordered else sorted(triples, key=str)
+    ordered = list(triples) if presorted else sorted(triples, key=str)
     if fmt == "ntriples":
         return ox.serialize(ordered, format=formats[fmt]) or b""
     iris = _iris(ordered)
