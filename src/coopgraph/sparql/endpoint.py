@@ -12,8 +12,9 @@ read-only, under the time limit and a memory cap: a query past either has its
 worker killed and replaced (HTTP 503), so a runaway query cannot hold the
 server.  Updates, ``LOAD`` and ``SERVICE`` are refused (403) after a parse in
 that worker, never run, so no query makes this machine send a request.
-Results beyond the row cap are cut (entity pages too), and the
-``X-Coopgraph-Truncated`` header says so.  The HTTP side reads a request
+Results beyond the row cap are cut (entity pages too; a query's evaluation
+stops there), and the ``X-Coopgraph-Truncated`` header says so.  Answers are
+written from Oxigraph's own output (:func:`~coopgraph.sparql.results.write_solutions`).  The HTTP side reads a request
 within a deadline (a slow or lying client is cut off), answers a malformed
 one with 400, and writes each response in one piece.  Every HTML page carries
 a Content-Security-Policy that allows no network access.  The server binds to
