@@ -18,6 +18,8 @@ Stages and their baselines:
 - inference (coopgraph's rules reasoner) vs the same rules as bare SPARQL
   updates on pyoxigraph (and owlrl on the smallest world);
 - HTML generation and browser-ready time (benchmarks/bench_html.py);
+- `coopgraph serve` vs `oxigraph serve-read-only` on the same store, 1/4/16 HTTP clients
+  (benchmarks/bench_serve.py; not on worlds above 10k unless named in --big-stages);
 - `coopgraph build` on the shipped data, `coopgraph query` start-up.
 """
 
@@ -58,6 +60,7 @@ TARGET_TEXT = {
     "html": "2,000-node view drawn and interactive within 3 s in headless Chromium",
     "everyday-build": "`coopgraph build` on the shipped data < 5 s",
     "everyday-query": "`coopgraph query` answers on a built graph in < 1 s",
+    "serve": "`coopgraph serve` >= 0.8x the throughput of `oxigraph serve-read-only`, 1/4/16 clients",
 }
 
 
@@ -480,7 +483,9 @@ def spawn_queries(world: Path, work: Path, repeats: int, limit: float, skip: set
         return {"queries": done, "bindings": bindings}
 
 
-STAGES = ("build", "build-baseline", "queries", "export", "inference", "startup", "cli-build")
+STAGES = ("build", "build-baseline", "queries", "export", "inference", "startup", "cli-build", "serve")
+BIG_STAGES = tuple(stage for stage in STAGES if stage != "serve")
+"""Stages run on worlds of 100k and more by default (serve copies the store into each worker's memory)."""
 CLI_BUILD_LIMIT = 1800.0
 """Seconds the whole `coopgraph build` may take on one world before the benchmark stops it."""
 
@@ -504,6 +509,8 @@ def bench_size(
             if name == "queries":
                 limit = QUICK_QUERY_LIMIT if quick else QUERY_LIMIT
                 results[name] = spawn_queries(world, work, 3 if quick else repeats, limit, skip_queries)
+            elif name == "serve":
+                results[name] = bench_serve(work / "build", quick=quick)
             elif name == "cli-build":
                 results[name] = spawn(name, world, work, limit=CLI_BUILD_LIMIT)
             elif name == "export":
@@ -511,6 +518,17 @@ def bench_size(
             else:
                 results[name] = spawn(name, world, work, repeats=3 if quick else repeats)
     return results
+
+
+def bench_serve(build: Path, *, quick: bool) -> dict[str, Any]:
+    """benchmarks/bench_serve.py on this world's build: both servers on its store, its rows and verdict."""
+    command = [sys.executable, str(ROOT / "benchmarks" / "bench_serve.py"), "--build", str(build)]
+    done = subprocess.run(command + (["--quick"] if quick else []), capture_output=True, text=True, cwd=ROOT)
+    found = [line for line in done.stdout.splitlines() if line.startswith(RESULT_TAG)]
+    if done.returncode != 0 or not found:
+        print(f"[bench] bench_serve.py crashed (exit {done.returncode}):\n{done.stderr[-1500:]}", file=sys.stderr)
+        return {"error": (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]}
+    return dict(json.loads(found[-1][len(RESULT_TAG) :]))
 
 
 def bench_html() -> dict[str, Any]:
@@ -664,6 +682,17 @@ def _size_report(res: dict[str, Any]) -> list[str]:
             )
     elif "queries" in res:
         out.append(f"\nqueries: {res['queries'].get('error') or res['queries'].get('missing', '-')}")
+    serve = res.get("serve", {})
+    if "rows" in serve:
+        from benchmarks.bench_serve import table
+
+        out.append(
+            f"\n`coopgraph serve` vs `oxigraph serve-read-only` (benchmarks/bench_serve.py; {serve['rounds']} "
+            f"round(s) of {serve['seconds']:g} s a cell, medians):\n"
+        )
+        out += table(serve["rows"], serve["kinds"])
+    elif serve:
+        out.append(f"\nserve: {serve.get('error') or serve.get('missing', '-')}")
     return out
 
 
@@ -747,6 +776,9 @@ def targets(all_results: list[dict[str, Any]], extras: dict[str, Any]) -> list[t
         rows.append(
             (TARGET_TEXT["html"], ("met" if usable <= 3 else "missed") + f" (drawn + first click: {usable:.2f} s)")
         )
+    res, at = largest("serve", '"rows"')
+    if "verdict" in res.get("serve", {}):
+        rows.append((TARGET_TEXT["serve"] + at, res["serve"]["verdict"]))
     res, _ = largest("startup", "\"seconds\"")
     startup = res.get("startup", {})
     if "seconds" in startup:
@@ -809,8 +841,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=7, help="repeats for p50 timings (default 7)")
     parser.add_argument(
         "--big-stages",
-        default=",".join(STAGES),
-        help=f"stages run on worlds of 100k agreements or more (default all: {','.join(STAGES)})",
+        default=",".join(BIG_STAGES),
+        help=f"stages run on worlds of 100k agreements or more (default: {','.join(BIG_STAGES)})",
     )
     parser.add_argument(
         "--write", type=Path, default=None, help="results file (default: benchmarks/RESULTS.md; none with --quick)"

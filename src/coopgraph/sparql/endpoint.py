@@ -12,8 +12,9 @@ read-only, under the time limit and a memory cap: a query past either has its
 worker killed and replaced (HTTP 503), so a runaway query cannot hold the
 server.  Updates, ``LOAD`` and ``SERVICE`` are refused (403) after a parse in
 that worker, never run, so no query makes this machine send a request.
-Results beyond the row cap are cut (entity pages too), and the
-``X-Coopgraph-Truncated`` header says so.  The HTTP side reads a request
+Results beyond the row cap are cut (entity pages too; a query's evaluation
+stops there), and the ``X-Coopgraph-Truncated`` header says so.  Answers are
+written from Oxigraph's own output (:func:`~coopgraph.sparql.results.write_solutions`).  The HTTP side reads a request
 within a deadline (a slow or lying client is cut off), answers a malformed
 one with 400, and writes each response in one piece.  Every HTML page carries
 a Content-Security-Policy that allows no network access.  The server binds to
@@ -179,9 +180,11 @@ def run_job(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
 
 
 def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
+    import pyoxigraph as ox
+
     from coopgraph.sparql import pages
     from coopgraph.sparql.query import collect, execute, query_prefixes
-    from coopgraph.sparql.results import compact, render
+    from coopgraph.sparql.results import SOLUTION_FORMATS, compact, render, write_solutions, write_triples
 
     prefixes = query_prefixes(base)
     if job.get("check"):
@@ -198,8 +201,25 @@ def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
         named_graphs=job["named_graphs"],
         base_iri=base,
     )
+    cut = {"X-Coopgraph-Truncated": f"cut at {job['max_rows']}"}
+    if isinstance(answer, ox.QuerySolutions):
+        fmt = negotiate(job["accept"], RESULT_TYPES, "json", job["format"])
+        if fmt in SOLUTION_FORMATS:  # straight from Oxigraph's rows: no Result in between
+            try:
+                body, truncated = write_solutions(answer, fmt, limit=job["max_rows"])
+            except OSError as error:
+                raise CoopgraphError(f"{job['source']}: the query failed while running ({error})") from None
+            return 200, media_type(fmt), body, cut if truncated else {}
+    elif isinstance(answer, ox.QueryTriples):
+        fmt = negotiate(job["accept"], GRAPH_TYPES, "turtle", job["format"])
+        if fmt != "html":
+            try:
+                body, truncated = write_triples(answer, fmt, prefixes=prefixes, limit=job["max_rows"])
+            except OSError as error:
+                raise CoopgraphError(f"{job['source']}: the query failed while running ({error})") from None
+            return 200, media_type(fmt), body, cut if truncated else {}
     result = collect(answer, job["bindings"], limit=job["max_rows"], source=job["source"])
-    headers = {"X-Coopgraph-Truncated": f"cut at {job['max_rows']}"} if result.truncated else {}
+    headers = cut if result.truncated else {}
     if result.kind == "graph":
         fmt = negotiate(job["accept"], GRAPH_TYPES, "turtle", job["format"])
         if fmt == "html":
