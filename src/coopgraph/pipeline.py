@@ -15,8 +15,13 @@ not have fitted in memory.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -187,40 +192,66 @@ def build(
     from coopgraph.graph.store import STORE_LINK, build_lock, write_store_from
     from coopgraph.reason.reasoner import OWL_REASONERS, choose
 
-    with build_lock(out_dir):
+    with build_lock(out_dir), tempfile.TemporaryDirectory(prefix="coopgraph-outputs-") as scratch, _scratch(out_dir):
         checked = check(data_dir, base=base)
         chosen = "none" if reasoner == "none" else choose(reasoner, checked.size())
         if chosen in OWL_REASONERS:
             with stage(f"reasoning ({chosen}) and preparing the outputs"):
                 files = _outputs_with_owl_reasoner(
-                    checked, chosen, explicit=reasoner != "auto", timeout=reasoner_timeout
+                    checked, chosen, Path(scratch), explicit=reasoner != "auto", timeout=reasoner_timeout
                 )
         else:
             with stage(f"reasoning ({chosen})"):
                 infer(checked, reasoner=chosen)
             with stage("preparing Turtle, TriG and the explorer"):
-                files = outputs(checked)
+                files = outputs(checked, Path(scratch))
         with stage("writing the outputs and the store"):
             write_store_from(checked.store, out_dir, files)
     return Summary(counts(checked), [*(out_dir / name for name in files), out_dir / STORE_LINK])
 
 
-def outputs(checked: Checked) -> dict[str, bytes]:
-    """The files a build writes (by name), from the checked (and reasoned) store."""
-    from coopgraph.export.formats import serialise, statements
+class ScratchFull(OSError):
+    """Writing the sorted outputs in the scratch directory failed (no file name: the build's directory is named)."""
+
+
+@contextlib.contextmanager
+def _scratch(out_dir: Path) -> Iterator[None]:
+    """A scratch write that failed is a build that cannot be written: one line naming ``out_dir``."""
+    from coopgraph.files import unwritable
+
+    try:
+        yield
+    except ScratchFull as error:
+        raise unwritable(out_dir, error, "the build") from None
+
+
+def outputs(checked: Checked, scratch: Path) -> dict[str, bytes | Path]:
+    """The files a build writes (by name), from the checked (and reasoned) store.
+
+    Turtle and TriG are written into ``scratch`` as they stream (sorted on disk,
+    :func:`coopgraph.export.formats.write_sorted`): sorting millions of
+    statements as Python lists took gigabytes at 10k agreements.
+    """
+    from coopgraph.export.formats import write_sorted
     from coopgraph.views.html import explorer_page_from_store  # pyvis and numpy only when building
 
-    stated = statements(checked.store, base=checked.base)  # sorted once, written twice
+    made = {"turtle": scratch / "coopgraph.ttl", "trig": scratch / "coopgraph.trig"}
+    try:
+        with tempfile.TemporaryDirectory(dir=scratch, prefix="sort-") as runs:
+            write_sorted(checked.store, made, base=checked.base, scratch=runs)
+    except OSError as error:  # a full disk: said as for the build's directory (the scratch is ours, not the user's)
+        code = error.errno or int(next(iter(re.findall(r"os error (\d+)", str(error))), 0))  # Oxigraph's have no errno
+        raise ScratchFull(code, os.strerror(code) if code else str(error)) from None
     return {
-        "coopgraph.ttl": serialise(stated, "turtle", base=checked.base),
-        "coopgraph.trig": serialise(stated, "trig", base=checked.base),
+        "coopgraph.ttl": made["turtle"],
+        "coopgraph.trig": made["trig"],
         "coopgraph.html": explorer_page_from_store(checked.store),
     }
 
 
 def _outputs_with_owl_reasoner(
-    checked: Checked, reasoner: str, *, explicit: bool, timeout: float | None = None
-) -> dict[str, bytes]:
+    checked: Checked, reasoner: str, scratch: Path, *, explicit: bool, timeout: float | None = None
+) -> dict[str, bytes | Path]:
     """The outputs with the OWL reasoner's inferences, prepared while it runs.
 
     HermiT spends seconds in Java.  Meanwhile the rules (which give the same
@@ -248,7 +279,7 @@ def _outputs_with_owl_reasoner(
             reasoner=reasoner, origins=checked.origins, timeout=timeout, fallback=not explicit,
         )
         reason_store(checked.store, reasoner="rules", origins=checked.origins)
-        files = outputs(checked)
+        files = outputs(checked, scratch)
         nt = owl.result().serialize(format="nt", encoding="utf-8")  # typed terms: the dated nodes carry literals
         found = {(t.subject, t.predicate, t.object) for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)}
     inferred = graph_node("inferred")
@@ -262,7 +293,7 @@ def _outputs_with_owl_reasoner(
     )
     checked.store.update(f"CLEAR SILENT GRAPH <{inferred.value}>")
     checked.store.extend(ox.Quad(s, p, o, inferred) for s, p, o in found)
-    return outputs(checked)
+    return outputs(checked, scratch)
 
 
 def count(store: ox.Store, graph: str, pattern: str = "?s ?p ?o") -> int:

@@ -47,4 +47,17 @@ def stage(name: str) -> Iterator[None]:
         return
     yield
     if _MODE == "lines":
-        print(f"{name}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        print(f"{name}: {memory()}, {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+
+def memory() -> str:
+    """This process's resident memory now and at its peak (where a big build's memory goes, stage by stage)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            now = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:  # not Linux: the peak alone
+        return f"peak RSS {peak:,.0f} MB"
+    return f"RSS {now:,.0f} MB (peak {peak:,.0f} MB)"

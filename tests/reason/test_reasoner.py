@@ -287,7 +287,7 @@ def test_both_paths_give_status_intervals_and_dated_cooperation(shipped: tuple[G
         }
         day = lambda text: Literal(text, datatype=XSD.date)  # noqa: E731
         assert spans == {(COOP.Signed, day("2024-03-27"), day("2025-11-24")), (COOP.Cancelled, day("2025-11-24"), None)}
-        through = {inferred.value(c, COOP.through): c for c in inferred.objects(thailand, COOP.hasCooperation) if inferred.value(c, COOP.partner) == singapore}
+        through = {inferred.value(c, COOP.through): c for c in inferred.objects(thailand, COOP.hasCooperation) if (c, COOP.partner, singapore) in inferred}
         assert inferred.value(through[asean_china], COOP["from"]) == day("2024-02-02")
         assert inferred.value(through[asean_china], COOP["until"]) == day("2029-02-02")  # the five-year term
         assert planned in through and inferred.value(through[planned], COOP["from"]) is None  # never in effect

@@ -311,3 +311,121 @@ class _Compactor:
         if term.datatype.value == XSD_STRING:
             return term.value
         return {"@value": term.value, "@type": self.iri(term.datatype.value)}
+
+
+# --- big datasets: sorted on disk, written as a stream ---------------------------------------------------
+
+RUN_LINES = 1 << 20
+"""Lines sorted in memory at a time (about 150 MB of N-Triples); longer graphs are merged from sorted runs."""
+
+
+def write_sorted(store: ox.Store, targets: Mapping[str, Any], *, base: str = DEFAULT_BASE, scratch: Any) -> None:
+    """Write Turtle (``targets["turtle"]``) and/or TriG (``targets["trig"]``) files of all graphs, bounded in memory.
+
+    The same bytes as ``serialise(statements(store), fmt)``: each graph is
+    dumped to a file, its lines sorted in runs of :data:`RUN_LINES` and merged
+    (``heapq.merge``), so no graph is ever a Python list; the few lines with a
+    blank node are relabelled in memory as :func:`canonical_blank_nodes` does;
+    Oxigraph parses the merged N-Triples / N-Quads from a file and writes the
+    format into another.  ``scratch`` is a directory for the runs.
+    """
+    import heapq
+    import os
+    from pathlib import Path
+
+    import pyoxigraph as ox
+
+    from coopgraph.graph.store import graph_node
+
+    check_base(base)
+    scratch = Path(scratch)
+    runs: dict[str, list[Path]] = {}
+    blank: dict[str, list[bytes]] = {}
+    for name in GRAPH_NAMES:
+        dumped = scratch / f"{name}.nt"
+        store.dump(str(dumped), format=ox.RdfFormat.N_TRIPLES, from_graph=graph_node(name))
+        runs[name], blank[name] = _sorted_runs(dumped, scratch, base)
+        dumped.unlink()
+    if any(blank.values()):
+        relabelled = canonical_blank_nodes(blank)
+        for name, lines in relabelled.items():
+            if lines:
+                run = scratch / f"{name}-blank.nt"
+                run.write_bytes(_join(sorted(set(lines) if base != DEFAULT_BASE else lines)))
+                runs[name].append(run)
+
+    def merged(paths: list[Path]) -> Iterable[bytes]:
+        """Distinct lines of sorted runs, in order (a store holds a triple once per graph; rebasing may repeat it)."""
+        files = [path.open("rb") for path in paths]
+        try:
+            last = None
+            for line in heapq.merge(*files):
+                if line != last:
+                    yield line
+                    last = line
+        finally:
+            for file in files:
+                file.close()
+
+    declared = declared_prefixes(base)
+    if "turtle" in targets:
+        union = scratch / "union.nt"
+        _write_lines(union, merged([run for name in GRAPH_NAMES for run in runs[name]]))
+        _serialise_file(union, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, targets["turtle"], declared, scratch)
+        union.unlink()
+    if "trig" in targets:
+        quads = scratch / "quads.nq"
+        with quads.open("wb") as out:
+            for name in sorted(GRAPH_NAMES, key=lambda n: str(graph_iri(n))):
+                suffix = b"<" + str(graph_iri(name)).encode() + b"> .\n"
+                out.writelines(line[:-2] + suffix for line in merged(runs[name]))  # "<o> .\n" -> "<o> <g> .\n"
+        _serialise_file(quads, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, targets["trig"], declared, scratch)
+        quads.unlink()
+    for paths in runs.values():
+        for path in paths:
+            os.unlink(path)
+
+
+def _sorted_runs(dumped: Any, scratch: Any, base: str) -> tuple[list[Any], list[bytes]]:
+    """A dumped graph's lines as sorted run files (rebased), and its lines with a blank node, set apart."""
+    runs = []
+    blank: list[bytes] = []
+    with dumped.open("rb") as source:
+        while True:
+            lines = [line.rstrip(b"\n") for _, line in zip(range(RUN_LINES), source, strict=False)]
+            if not lines:
+                break
+            if base != DEFAULT_BASE:
+                lines = rebase_lines(lines, DEFAULT_BASE, base)
+            blank += [line for line in lines if _has_blank(line)]
+            kept = sorted(line for line in lines if not _has_blank(line))
+            del lines
+            run = dumped.with_name(f"{dumped.stem}-{len(runs)}.run")
+            _write_lines(run, kept)
+            runs.append(run)
+    return runs, blank
+
+
+def _write_lines(path: Any, lines: Iterable[bytes]) -> None:
+    with open(path, "wb") as out:
+        for line in lines:
+            out.write(line if line.endswith(b"\n") else line + b"\n")
+
+
+def _serialise_file(source: Any, read: Any, write: Any, target: Any, declared: Mapping[str, str], scratch: Any) -> None:
+    """Parse ``source`` as it streams and write ``target`` in another format, with our sorted ``@prefix`` block."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    written = scratch / "serialised.tmp"
+    ox.serialize(ox.parse(path=str(source), format=read, lenient=True), str(written), format=write, prefixes=declared)
+    with written.open("rb") as text, open(target, "wb") as out:
+        line = text.readline()
+        while line.startswith(b"@prefix "):
+            line = text.readline()
+        head = [f"@prefix {name}: <{iri}> .".encode() for name, iri in declared.items()]
+        out.write(b"\n".join([*head, b""]) + b"\n")
+        out.write(line)
+        shutil.copyfileobj(text, out, 16 << 20)
+    written.unlink()

@@ -118,7 +118,7 @@ def batches(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
         yield b"".join(batch)
 
 
-def write_store_from(source: ox.Store, out_dir: Path, files: Mapping[str, bytes] | None = None) -> Path:
+def write_store_from(source: ox.Store, out_dir: Path, files: Mapping[str, bytes | Path] | None = None) -> Path:
     """Like :func:`write_store`, copying every quad of another (in-memory) store; ``files`` join the release.
 
     Graph by graph through an N-Triples file inside the new version (so a
@@ -209,7 +209,7 @@ def writable(out_dir: Path) -> None:
         raise CoopgraphError(f"{display_path(out_dir)}: cannot write the build (permission denied)")
 
 
-def release(out_dir: Path, files: Mapping[str, bytes], load: Callable[[ox.Store, Path], None]) -> Path:
+def release(out_dir: Path, files: Mapping[str, bytes | Path], load: Callable[[ox.Store, Path], None]) -> Path:
     """Write one build's files and store into a fresh version and make it current with one rename.
 
     Readers go through ``out_dir/current`` (the stable names are links into
@@ -263,7 +263,13 @@ def release(out_dir: Path, files: Mapping[str, bytes], load: Callable[[ox.Store,
         return version / STORE_LINK
 
 
-def _write_synced(path: Path, content: bytes) -> None:
+def _write_synced(path: Path, content: bytes | Path) -> None:
+    """Write a file's bytes, or move a file written elsewhere (a big output, never held in memory), and sync it."""
+    if isinstance(content, Path):
+        shutil.move(content, path)
+        with open(path, "rb+") as moved:
+            os.fsync(moved.fileno())
+        return
     with open(path, "wb") as out:
         out.write(content)
         out.flush()

@@ -64,7 +64,7 @@ class COOP(DefinedNamespace):
     AgreementStatus: URIRef
     StatusChange: URIRef
     StatusInterval: URIRef  # derived: one status over [from, until)
-    Cooperation: URIRef  # derived: country x partner x agreement, with its period
+    Cooperation: URIRef  # derived: country x agreement, its partners and period
     # --- classes: events --------------------------------------------------
     Signing: URIRef
     Signature: URIRef
