@@ -380,6 +380,29 @@ def test_name_spellings_cite_sources_that_print_them(graph: ox.Store) -> None:
     assert variants == [("Prasert Chantararuangthong",), ("Prasert Chantraruangthong",)]
 
 
+NAME_SOURCES = {  # person: (a spelling it carries, the address of a stored page that prints it)
+    "xanana-gusmao": ("Xanana Gusmão", "https://id.tatoli.tl/2023/09/06/perkuat-kerjasama-bilateral-xanana-temui-raja-brunei-darussalam-dan-pm-vietnam/"),
+    "abdullah-al-swaha": ("Abdullah Al-Swaha", "https://indiplomacy.com/2024/02/07/saudi-arabia-and-singapore-strengthen-digital-partnership-at-world-economic-forum/"),
+    "moon-jae-in": ("Moon Jae-in", "https://www.thesundaily.my/local/mahathir-south-korea-president-to-witness-signing-of-four-mous-in-seoul-XB1650000"),
+    "chea-vandeth": ("Vandeth Chea", "https://mptc.gov.kh/en/2020/06/minister-vandeth-chea-meets-with-h-e-eva-nguyen-binh-frances-ambassador-to-cambodia/"),
+    "ferdinand-marcos-jr": ("Ferdinand Marcos Jr.", "https://www.rappler.com/nation/list-bilateral-agreements-signed-marcos-jr-japan-visit-2023/"),
+    "s-jaishankar": ("S. Jaishankar", "https://www.newsx.com/national/eam-jaishankar-meets-malaysia-pm-anwar-ibrahim-during-state-visit-to-india/"),
+    "abdul-mutalib-yusof": (
+        "Abdul Mutalib bin Pehin Orang Kaya Seri Setia Dato Paduka Haji Mohammad Yusof",
+        "http://www.mtic.gov.bn/Lists/Speeches/NewDispItem.aspx?ID=148&ContentTypeId=0x01009E303218B4B09449AE6D253837EBB2FC",
+    ),
+}
+
+
+@pytest.mark.parametrize("person", sorted(NAME_SOURCES))
+def test_each_checked_spelling_cites_a_page_that_prints_it(graph: ox.Store, person: str) -> None:
+    """Where does this spelling of the name come from? A page that prints it, cited on the person (item 7)."""
+    spelling, url = NAME_SOURCES[person]
+    names = rows(graph, f"""SELECT ?n WHERE {{ <{PERSON}{person}> skos:prefLabel|skos:altLabel ?n FILTER(lang(?n) = "en") }}""")
+    assert (spelling,) in names
+    assert ask(graph, f"""<{PERSON}{person}> prov:wasDerivedFrom/coop:url "{url}"^^xsd:anyURI""")
+
+
 def test_the_cancelled_mous_witness_is_the_then_minister_not_a_signatory(graph: ox.Store) -> None:
     a = "<https://w3id.org/coopgraph/id/agreement/mdes-prime-opportunity-fund-2024>"
     assert rows(graph, f"SELECT ?w WHERE {{ {a} coop:hasSigning/coop:witness ?w }}") == [(PERSON + "prasert-jantararuangtong",)]
