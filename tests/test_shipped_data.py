@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from coopgraph.cli import main
+from coopgraph.sparql.query import run_saved
 from tests.conftest import SHIPPED
 
 PREFIXES = """
@@ -265,10 +266,14 @@ def test_added_malaysia_singapore_mou_signatories_and_witnesses(graph: ox.Store)
 
 
 def test_added_unknown_stays_unknown(graph: ox.Store) -> None:
-    """The Brunei-Singapore MoU's year is not in its source: the signing has no date, only a date note."""
+    """When was the Brunei-Singapore MoU signed? On 30 May (worked out from a dateline), year not stated."""
     a = "<https://w3id.org/coopgraph/id/agreement/brunei-singapore-digital-cooperation-mou>"
-    assert ask(graph, f"{a} coop:hasSigning ?s")
-    assert not ask(graph, f"{a} coop:hasSigning/coop:date ?d")
+    assert rows(graph, f"""SELECT ?edtf WHERE {{ {a} coop:hasSigning ?s . ?s coop:edtf ?edtf ;
+        coop:dateQualifier coop:YearUnknown , coop:Inferred ; coop:inferredFrom ?why }}""") == [("XXXX-05-30",)]
+    assert not ask(graph, f"{a} coop:hasSigning/coop:date ?d")  # no year: no xsd date to hold it
+    found = run_saved(graph, "curation-gaps").rows
+    gaps = {(row[0].value, row[3].value) for row in found if row[1].value.endswith("/brunei-singapore-digital-cooperation-mou")}
+    assert ("signing date: year unknown", "XXXX-05-30") in gaps
     unknown = rows(graph, """SELECT DISTINCT ?a WHERE { ?a coop:hasSigning/coop:hasSignature ?sig .
         ?sig coop:certainty coop:Unknown FILTER NOT EXISTS { ?sig coop:signatory ?p } }""")
     names = {a.rsplit("/", 1)[-1] for (a,) in unknown}
