@@ -219,3 +219,13 @@ def test_a_disputed_role_carries_each_sources_version(open_page: Any, tmp_path: 
     assert witness.count() == 1
     said = witness.inner_text()
     assert "disputed" in said and "witnessed" in said and "signed" in said
+
+
+def test_a_day_and_month_with_no_year_is_said_so(open_page: Any, shipped: Path) -> None:
+    """The Brunei-Singapore MoU was signed on 30 May of a year its source does not give."""
+    mou = "https://w3id.org/coopgraph/id/agreement/brunei-singapore-digital-cooperation-mou"
+    page = open_page(shipped / "coopgraph.html", fragment="#status=any")
+    page.js("id => window.coopgraph.select(id, true)", mou)
+    text = page.page.locator("#panel").inner_text()
+    assert "30 May, year unknown" in text
+    assert "datelined Bandar Seri Begawan" in text  # the reasoning travels with the date
