@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from coopgraph.curate import KINDS
 from coopgraph.curate import model as m
 from coopgraph.files import write_atomically
 
 SCHEMA_ID = "https://w3id.org/coopgraph/schema/"
-from coopgraph.curate import KINDS
 
 
 def schema_for(kind: str) -> dict[str, Any]:
