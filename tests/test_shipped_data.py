@@ -452,3 +452,15 @@ def test_dict_miit_mou_signed_in_beijing_by_uy_and_jin_zhuanglong(graph: ox.Stor
     ]
     assert ask(graph, f"""{a} coop:hasSigning/prov:wasDerivedFrom/coop:url
         "https://w.media/philippines-china-ink-mou-to-enhance-digital-cooperation/"^^xsd:anyURI""")
+
+
+def test_bletchley_declaration_party_count_with_most_parties_unnamed(graph: ox.Store) -> None:
+    """How many parties does the Bletchley Declaration have, and who? 29 (28 countries and the EU); nine named, 20 not."""
+    a = "<https://w3id.org/coopgraph/id/agreement/bletchley-declaration-2023>"
+    counts = rows(graph, f"SELECT ?count ?unnamed WHERE {{ {a} coop:partyCount ?count ; coop:unnamedParties ?unnamed }}")
+    assert counts == [("29", "20")]
+    named = sorted(p.rsplit("/", 1)[1] for (p,) in rows(graph, f"SELECT ?p WHERE {{ {a} coop:hasParty ?p }}"))
+    assert named == sorted(["canada", "china", "european-union", "kenya", "nigeria", "rwanda", "saudi-arabia",
+                            "united-arab-emirates", "united-states"])
+    assert int(counts[0][0]) == len(named) + int(counts[0][1])  # every party is either named or counted as unnamed
+    assert ask(graph, f"""{a} prov:wasDerivedFrom/coop:url "https://cybernews.com/news/bletchley-declaration-ai-safety/"^^xsd:anyURI""")
