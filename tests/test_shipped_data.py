@@ -452,3 +452,28 @@ def test_dict_miit_mou_signed_in_beijing_by_uy_and_jin_zhuanglong(graph: ox.Stor
     ]
     assert ask(graph, f"""{a} coop:hasSigning/prov:wasDerivedFrom/coop:url
         "https://w.media/philippines-china-ink-mou-to-enhance-digital-cooperation/"^^xsd:anyURI""")
+
+
+def test_bletchley_declaration_party_count_with_most_parties_unnamed(graph: ox.Store) -> None:
+    """How many parties does the Bletchley Declaration have, and who? 29 (28 countries and the EU); nine named, 20 not."""
+    a = "<https://w3id.org/coopgraph/id/agreement/bletchley-declaration-2023>"
+    counts = rows(graph, f"SELECT ?count ?unnamed WHERE {{ {a} coop:partyCount ?count ; coop:unnamedParties ?unnamed }}")
+    assert counts == [("29", "20")]
+    named = sorted(p.rsplit("/", 1)[1] for (p,) in rows(graph, f"SELECT ?p WHERE {{ {a} coop:hasParty ?p }}"))
+    assert named == sorted(["canada", "china", "european-union", "kenya", "nigeria", "rwanda", "saudi-arabia",
+                            "united-arab-emirates", "united-states"])
+    assert int(counts[0][0]) == len(named) + int(counts[0][1])  # every party is either named or counted as unnamed
+    assert ask(graph, f"""{a} prov:wasDerivedFrom/coop:url "https://cybernews.com/news/bletchley-declaration-ai-safety/"^^xsd:anyURI""")
+
+
+def test_apdmc_declaration_cabinet_approval_and_thai_title_from_mgr_online(graph: ox.Store) -> None:
+    """When did Thailand's cabinet approve the APDMC declaration, and what is it called in Thai? 8 Nov 2022 (MGR Online)."""
+    a = "<https://w3id.org/coopgraph/id/agreement/ministerial-declaration-digital-cooperation-common-future-2022>"
+    assert ask(graph, f"""{a} coop:hasStatusChange [ coop:status coop:CabinetApproved ; coop:date "2022-11-08"^^xsd:date ;
+        prov:wasDerivedFrom/coop:url "https://mgronline.com/politics/detail/9650000106635"^^xsd:anyURI ]""")
+    assert rows(graph, f'SELECT ?th WHERE {{ {a} rdfs:label ?th FILTER(lang(?th) = "th") }}') == [
+        ("ปฏิญญาว่าด้วยความร่วมมือทางดิจิทัลเพื่อกำหนดอนาคตร่วมกัน",)
+    ]
+    # how many signed is still not known: no party count, one unnamed party beside Thailand
+    assert not ask(graph, f"{a} coop:partyCount ?n")
+    assert rows(graph, f"SELECT ?n WHERE {{ {a} coop:unnamedParties ?n }}") == [("1",)]
