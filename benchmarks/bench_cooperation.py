@@ -33,11 +33,15 @@ def _module(ref: str | None) -> types.ModuleType:
 
         return cooperation
     source = subprocess.run(
-        ["git", "show", f"{ref}:src/coopgraph/reason/cooperation.py"], cwd=ROOT, check=True, capture_output=True, text=True
+        ["git", "show", f"{ref}:src/coopgraph/reason/cooperation.py"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     module = types.ModuleType(f"cooperation_at_{ref}")
     module.__dict__["__name__"] = module.__name__
-    exec(compile(source, f"{ref}:cooperation.py", "exec"), module.__dict__)  # noqa: S102  (our own code at a commit)
+    exec(compile(source, f"{ref}:cooperation.py", "exec"), module.__dict__)  # our own code at a commit
     return module
 
 
@@ -64,9 +68,13 @@ def child(n: int, ref: str | None) -> None:
     print(
         json.dumps(
             {
-                "n": n, "code": ref or "this checkout", "seconds": round(wall, 2),
+                "n": n,
+                "code": ref or "this checkout",
+                "seconds": round(wall, 2),
                 "cpu": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2),
-                "peak_mb": round(after.ru_maxrss / 1024), "edges": len(edges), "nodes": len(nodes),
+                "peak_mb": round(after.ru_maxrss / 1024),
+                "edges": len(edges),
+                "nodes": len(nodes),
                 "sha256": digest.hexdigest()[:16],
             }
         ),
@@ -92,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 done = subprocess.run(argv, capture_output=True, text=True, timeout=args.timeout)
             except subprocess.TimeoutExpired:
-                print(json.dumps({"n": n, "code": ref or "this checkout", "error": f"stopped after {args.timeout:.0f} s"}))
+                print(
+                    json.dumps({"n": n, "code": ref or "this checkout", "error": f"stopped after {args.timeout:.0f} s"})
+                )
                 continue
             if done.returncode != 0:
                 print(done.stderr[-2000:], file=sys.stderr)

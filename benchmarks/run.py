@@ -923,8 +923,12 @@ def add_to(
         saved["results"].append(result)
     took = fmt_s(time.perf_counter() - started)
     header.append(f"- load average at the end: {os.getloadavg()[0]:.1f}; this run took {took}")
-    saved["header"] += ["", f"Rows added by `python benchmarks/run.py --sizes {','.join(map(str, sizes))} "
-                        f"--big-stages {','.join(stages)} --add-to {saved_file.name}`:", *header]
+    saved["header"] += [
+        "",
+        f"Rows added by `python benchmarks/run.py --sizes {','.join(map(str, sizes))} "
+        f"--big-stages {','.join(stages)} --add-to {saved_file.name}`:",
+        *header,
+    ]
     saved_file.write_text(json.dumps(saved, indent=1, ensure_ascii=False), encoding="utf-8")
     return finish(saved["header"], saved["sizes"], saved["results"], saved["extras"], write, quick=False)
 

@@ -66,11 +66,13 @@ WHERE {{ {_PARTIES} FILTER EXISTS {{ ?membership coop:bloc ?party }} }}"""
 
 SIGNINGS = f"""PREFIX coop: <{COOP._NS}>
 SELECT ?agreement ?made
-WHERE {{ {{ ?agreement coop:hasSigning ?signing }} UNION {{ ?signing coop:signingOf ?agreement }} ?signing coop:date ?made }}"""
+WHERE {{ {{ ?agreement coop:hasSigning ?signing }} UNION {{ ?signing coop:signingOf ?agreement }}
+        ?signing coop:date ?made }}"""
 
 STATUS_CHANGES = f"""PREFIX coop: <{COOP._NS}>
 SELECT ?agreement ?status ?made
-WHERE {{ ?agreement coop:hasStatusChange ?change . ?change coop:status ?status OPTIONAL {{ ?change coop:date ?made }} }}"""
+WHERE {{ ?agreement coop:hasStatusChange ?change . ?change coop:status ?status
+        OPTIONAL {{ ?change coop:date ?made }} }}"""
 
 ADOPTIONS = f"""PREFIX coop: <{COOP._NS}>
 SELECT ?agreement ?made WHERE {{ ?agreement coop:adoptedAt ?meeting . ?meeting coop:startDate ?made }}"""
@@ -267,7 +269,11 @@ def _nodes(intervals: dict[str, Any], countries: dict[str, set[str]], spans: dic
         # one node per country and agreement, naming every partner: per pair, a bloc agreement of
         # 27 members made 702 nodes of five or six triples each (most of the inferred graph at 100k)
         node = term(f"{agreement}/cooperation/{a.rpartition('/')[2]}")
-        yield from (ox.Triple(term(a), has, node), ox.Triple(node, rdf_type, kind), ox.Triple(node, through_p, term(agreement)))
+        yield from (
+            ox.Triple(term(a), has, node),
+            ox.Triple(node, rdf_type, kind),
+            ox.Triple(node, through_p, term(agreement)),
+        )
         yield from (ox.Triple(node, partner_p, term(b)) for b in others)
         if span is not None:
             yield ox.Triple(node, start_p, ox.Literal(span[0].isoformat(), datatype=date))
