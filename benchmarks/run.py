@@ -252,7 +252,8 @@ def child_queries(world: Path, work: Path, repeats: int, skip: frozenset[str] = 
     memory.bulk_load(ours_store.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
     picked = _pick_bindings(ours_store) if (world / ".generated-world").exists() else {}
     _emit({"bindings": picked})
-    for name, saved in sorted(saved_queries().items()):
+    ordered = sorted(saved_queries().items(), key=lambda item: (item[0] not in FIRST, item[0]))
+    for name, saved in ordered:
         if name in skip:
             continue
         given = {k: v for k, v in picked.items() if k in saved.params}
@@ -299,6 +300,8 @@ def child_queries(world: Path, work: Path, repeats: int, skip: frozenset[str] = 
 
 
 SLOW = 5.0
+FIRST = ("cooperation-network", "partners-of-country")
+"""Saved queries measured first: the two the scale issue names (they read the reasoner's dated links)."""
 QUERY_LIMIT = 120.0
 """Seconds a single saved query may run before the benchmark stops it and reports it as timed out."""
 QUICK_QUERY_LIMIT = 20.0
@@ -463,7 +466,9 @@ def spawn_queries(world: Path, work: Path, repeats: int, limit: float, skip: set
             elif line.startswith(RESULT_TAG):
                 result = json.loads(line[len(RESULT_TAG) :])
                 if "query" in result:
-                    done[result.pop("query")] = result
+                    name = result.pop("query")
+                    done[name] = result
+                    log(f"query {name}: {json.dumps(result)}")  # a run stopped early keeps what it measured
                     running = None
                 else:
                     bindings = result.get("bindings", bindings)
