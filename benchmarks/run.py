@@ -677,7 +677,10 @@ def _size_report(res: dict[str, Any]) -> list[str]:
         for name, q in sorted(queries.items()):
             if "ours" not in q:
                 why = f"stopped after {q['timeout']:.0f} s" if "timeout" in q else q.get("skipped", "-")
-                out.append(f"| {name} | - | {why} | | | | | |")
+                part = q.get("partial", {})  # first runs seen before the limit stopped it
+                cells = " | ".join(fmt_s(part.get(k)) if part.get(k) else "" for k in ("ours", "raw_memory"))
+                disk = " | ".join(fmt_s(part.get(k)) if part.get(k) else "" for k in ("ours_disk", "raw_disk"))
+                out.append(f"| {name} | - | {why}{'; first runs: ' if part else ''}{cells} | | {disk} | |")
                 continue
             once = " (1 run)" if q.get("runs", 2) == 1 else ""
             out.append(
