@@ -252,7 +252,8 @@ def child_queries(world: Path, work: Path, repeats: int, skip: frozenset[str] = 
     memory.bulk_load(ours_store.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
     picked = _pick_bindings(ours_store) if (world / ".generated-world").exists() else {}
     _emit({"bindings": picked})
-    for name, saved in sorted(saved_queries().items()):
+    ordered = sorted(saved_queries().items(), key=lambda item: (item[0] not in FIRST, item[0]))
+    for name, saved in ordered:
         if name in skip:
             continue
         given = {k: v for k, v in picked.items() if k in saved.params}
@@ -299,6 +300,8 @@ def child_queries(world: Path, work: Path, repeats: int, skip: frozenset[str] = 
 
 
 SLOW = 5.0
+FIRST = ("cooperation-network", "partners-of-country")
+"""Saved queries measured first: the two the scale issue names (they read the reasoner's dated links)."""
 QUERY_LIMIT = 120.0
 """Seconds a single saved query may run before the benchmark stops it and reports it as timed out."""
 QUICK_QUERY_LIMIT = 20.0
@@ -463,7 +466,9 @@ def spawn_queries(world: Path, work: Path, repeats: int, limit: float, skip: set
             elif line.startswith(RESULT_TAG):
                 result = json.loads(line[len(RESULT_TAG) :])
                 if "query" in result:
-                    done[result.pop("query")] = result
+                    name = result.pop("query")
+                    done[name] = result
+                    log(f"query {name}: {json.dumps(result)}")  # a run stopped early keeps what it measured
                     running = None
                 else:
                     bindings = result.get("bindings", bindings)
@@ -596,7 +601,7 @@ def report(all_results: list[dict[str, Any]], extras: dict[str, Any]) -> str:
 
 def _size_report(res: dict[str, Any]) -> list[str]:
     n = res["n"]
-    out = [f"\n### {n:,} agreements\n"]
+    out = [f"\n### {n:,} agreements" + (f" ({res['label']})" if res.get("label") else "") + "\n"]
     if res.get("generated_seconds"):
         out.append(f"World generated in {fmt_s(res['generated_seconds'])} (benchmarks/generate.py, seed {SEED}).\n")
     out.append("| stage | coopgraph | baseline | ratio (wall) | ratio (CPU) | peak RSS coopgraph / baseline |")
@@ -672,7 +677,10 @@ def _size_report(res: dict[str, Any]) -> list[str]:
         for name, q in sorted(queries.items()):
             if "ours" not in q:
                 why = f"stopped after {q['timeout']:.0f} s" if "timeout" in q else q.get("skipped", "-")
-                out.append(f"| {name} | - | {why} | | | | | |")
+                part = q.get("partial", {})  # first runs seen before the limit stopped it
+                cells = " | ".join(fmt_s(part.get(k)) if part.get(k) else "" for k in ("ours", "raw_memory"))
+                disk = " | ".join(fmt_s(part.get(k)) if part.get(k) else "" for k in ("ours_disk", "raw_disk"))
+                out.append(f"| {name} | - | {why}{'; first runs: ' if part else ''}{cells} | | {disk} | |")
                 continue
             once = " (1 run)" if q.get("runs", 2) == 1 else ""
             out.append(
@@ -721,7 +729,7 @@ def targets(all_results: list[dict[str, Any]], extras: dict[str, Any]) -> list[t
     def largest(stage: str, present: str) -> tuple[dict[str, Any], str]:
         """The biggest world where ``stage`` was measured (its result has ``present``), and its label."""
         measured = [r for r in all_results if present in json.dumps(r.get(stage, {}))] or all_results
-        chosen = max(measured, key=lambda r: r["n"])
+        chosen = max(reversed(measured), key=lambda r: r["n"])  # the newest row of the biggest world
         return chosen, f" (at {chosen['n']:,} agreements)"
 
     rows = []
@@ -852,6 +860,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--skip", default="", help=argparse.SUPPRESS)
     parser.add_argument("--from-json", type=Path, help="render RESULTS.md again from a saved run (benchmarks/RESULTS.json)")
+    parser.add_argument(
+        "--add-to",
+        type=Path,
+        help="add this run's sizes (only the --big-stages, no extras) to a saved run (benchmarks/RESULTS.json) beside "
+        "its rows, labelled with the date and commit, and render RESULTS.md from both",
+    )
     args = parser.parse_args(argv)
     if args.child == "queries":
         child_queries(args.world, args.work, args.repeats, frozenset(filter(None, args.skip.split(","))))
@@ -872,6 +886,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(big) - set(STAGES))
     if unknown:
         parser.error(f"--big-stages: unknown {', '.join(unknown)} (stages: {', '.join(STAGES)})")
+    if args.add_to:
+        return add_to(args.add_to, header, sizes, big, repeats=args.repeats, write=args.write)
     all_results = [
         bench_size(n, repeats=args.repeats, quick=args.quick, skip_queries=stopped, stages=big if n >= 100_000 else STAGES)
         for n in sizes
@@ -895,6 +911,34 @@ def main(argv: list[str] | None = None) -> int:
         saved = {"header": header, "sizes": sizes, "results": all_results, "extras": extras}
         (ROOT / "benchmarks" / "RESULTS.json").write_text(json.dumps(saved, indent=1, ensure_ascii=False), encoding="utf-8")
     return finish(header, sizes, all_results, extras, args.write, quick=args.quick)
+
+
+def add_to(
+    saved_file: Path, header: list[str], sizes: list[int], stages: tuple[str, ...], *, repeats: int, write: Path | None
+) -> int:
+    """Run ``stages`` on ``sizes`` and add the results to a saved run, each labelled; render from both.
+
+    The saved rows stay as they were (their own date and commit in their heading), so a
+    table shows before and after; the targets read the newest row of the biggest world
+    that measured each stage.
+    """
+    saved = json.loads(saved_file.read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    label = header[0].removeprefix("- date: ") + ", " + header[4].removeprefix("- coopgraph at ").split(" (")[0]
+    for n in sizes:
+        result = bench_size(n, repeats=repeats, quick=False, skip_queries=set(), stages=stages)
+        result["label"] = f"{label}; stages {', '.join(stages)}"
+        saved["results"].append(result)
+    took = fmt_s(time.perf_counter() - started)
+    header.append(f"- load average at the end: {os.getloadavg()[0]:.1f}; this run took {took}")
+    saved["header"] += [
+        "",
+        f"Rows added by `python benchmarks/run.py --sizes {','.join(map(str, sizes))} "
+        f"--big-stages {','.join(stages)} --add-to {saved_file.name}`:",
+        *header,
+    ]
+    saved_file.write_text(json.dumps(saved, indent=1, ensure_ascii=False), encoding="utf-8")
+    return finish(saved["header"], saved["sizes"], saved["results"], saved["extras"], write, quick=False)
 
 
 def finish(

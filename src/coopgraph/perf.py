@@ -40,3 +40,17 @@ def without_gc(function: Callable[P, R]) -> Callable[P, R]:
                 gc.enable()
 
     return paused
+
+
+def release_memory() -> None:
+    """Hand the heap's free memory back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    A stage that drops a big structure (the rules' scratch store, the curated records)
+    frees it inside the C heap, which glibc keeps: at 100k agreements the process stayed
+    at 8.7 GB after reasoning, and the next stage's peak came on top of that.
+    """
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

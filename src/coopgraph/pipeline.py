@@ -31,6 +31,7 @@ from rdflib import Graph
 from coopgraph.curate.checker import World, curate
 from coopgraph.errors import CoopgraphError, Location, Problem
 from coopgraph.graph.vocab import COOP, DEFAULT_BASE
+from coopgraph.perf import release_memory
 from coopgraph.progress import stage
 
 if TYPE_CHECKING:
@@ -104,6 +105,7 @@ def check(data_dir: Path, *, base: str = DEFAULT_BASE) -> Checked:
         store, origins = populate_store(world, base=base)
     counted = tally(world)
     del world  # the store holds what follows; origins say where each node came from
+    release_memory()
     with stage("checking the shapes and violation queries"):
         problems: list[Problem] = shape_problems(store, origins)
         problems += query_problems(store, origins)
@@ -203,6 +205,7 @@ def build(
         else:
             with stage(f"reasoning ({chosen})"):
                 infer(checked, reasoner=chosen)
+                release_memory()  # the rules' scratch store, freed
             with stage("preparing Turtle, TriG and the explorer"):
                 files = outputs(checked, Path(scratch))
         with stage("writing the outputs and the store"):

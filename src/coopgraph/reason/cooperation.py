@@ -18,8 +18,9 @@ cooperate?" is one join and no edge node is needed::
     SELECT ?agreement { id:country/thailand coop:cooperatesThrough ?agreement .
                         id:country/china    coop:cooperatesThrough ?agreement . }
 
-OWL cannot compare dates, so the rule is SPARQL, run by both reasoning paths
-on the asserted graph before the OWL reasoner or the rules see it.
+OWL cannot compare dates, so the rule runs outside the reasoners (SPARQL
+reads, the date comparison in Python: see :func:`takes_part`), on the asserted
+graph before the OWL reasoner or the rules see it.
 
 Dates keep their precision, so a date stands for every day it could mean
 (``2024`` is 2024-01-01 … 2024-12-31, ``2024-02`` is 2024-02-01 … 2024-02-31,
@@ -35,39 +36,19 @@ unknown.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from coopgraph.graph.vocab import COOP
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-TAKES_PART = "urn:coopgraph:rules:takesPart"
-"""Scratch graph and predicate: country takes part in agreement; never leaves the scratch store."""
-
-
-def _day(var: str, *, year: str, month: str) -> str:
-    """SPARQL for a partial date's first or last possible day, as ``YYYY-MM-DD`` text."""
-    return (
-        f'IF(STRLEN({var}) = 4, CONCAT({var}, "{year}"), '
-        f'IF(STRLEN({var}) = 7, CONCAT({var}, "{month}"), SUBSTR({var}, 1, 10)))'
-    )
-
-
-def _earliest(var: str) -> str:
-    return _day(var, year="-01-01", month="-01")
-
-
-def _latest(var: str) -> str:
-    return _day(var, year="-12-31", month="-31")
-
-
 _PARTIES = """{ SELECT DISTINCT ?agreement ?party WHERE {
       { ?agreement coop:hasParty ?party } UNION { ?party coop:partyTo ?agreement } } }"""
 
-TAKES_PART_RULES = (
-    f"""PREFIX coop: <{COOP._NS}>
-INSERT {{ GRAPH <{TAKES_PART}> {{ ?country <{TAKES_PART}> ?agreement }} }}
+DIRECT = f"""PREFIX coop: <{COOP._NS}>
+SELECT DISTINCT ?country ?agreement
 WHERE {{
   {_PARTIES}
   {{ # (1) the country is a party
@@ -75,42 +56,164 @@ WHERE {{
   }} UNION {{ # (2) a government body serving it is a party
     ?party coop:serves ?country .
   }}
-}}""",
-    f"""PREFIX coop: <{COOP._NS}>
-INSERT {{ GRAPH <{TAKES_PART}> {{ ?country <{TAKES_PART}> ?agreement }} }}
-WHERE {{ # (3) a bloc it belonged to when the agreement was made is a party
-  {{ SELECT DISTINCT ?agreement ?m WHERE {{ # the dates the agreement was made
-      {{ ?agreement coop:hasSigning ?signing . ?signing coop:date ?made . }}
-      UNION {{ ?signing coop:signingOf ?agreement . ?signing coop:date ?made . }}
-      UNION {{ ?agreement coop:hasStatusChange ?change . ?change coop:status ?status ; coop:date ?made .
-               FILTER(?status IN (coop:Signed, coop:Adopted)) }}
-      UNION {{ ?agreement coop:adoptedAt ?meeting . ?meeting coop:startDate ?made . }}
-      UNION {{ # not made (yet): the dates of its pending steps, so a planned MOU counts alike
-               # through a bloc and through a ministry (and, by default, as a partner through neither)
-               ?agreement coop:hasStatusChange ?change . ?change coop:status ?status ; coop:date ?made .
-               FILTER(?status IN (coop:Planned, coop:Announced, coop:CabinetApproved))
-               FILTER NOT EXISTS {{ ?agreement coop:hasSigning|^coop:signingOf ?s . ?s coop:date ?d }}
-               FILTER NOT EXISTS {{ ?agreement coop:hasStatusChange/coop:status ?made2 .
-                                    FILTER(?made2 IN (coop:Signed, coop:Adopted, coop:InForce)) }}
-               FILTER NOT EXISTS {{ ?agreement coop:adoptedAt/coop:startDate ?d2 }} }}
-      BIND(STR(?made) AS ?m) }} }}
-  {_PARTIES}
-  ?membership coop:bloc ?party ; coop:startDate ?start .
+}}"""
+"""Who takes part in which agreement directly or through a body serving it: ways (1) and (2)."""
+
+BLOC_PARTIES = f"""PREFIX coop: <{COOP._NS}>
+SELECT DISTINCT ?agreement ?party
+WHERE {{ {_PARTIES} FILTER EXISTS {{ ?membership coop:bloc ?party }} }}"""
+"""The parties that are the bloc of some membership, with their agreements: where way (3) can apply."""
+
+SIGNINGS = f"""PREFIX coop: <{COOP._NS}>
+SELECT ?agreement ?made
+WHERE {{ {{ ?agreement coop:hasSigning ?signing }} UNION {{ ?signing coop:signingOf ?agreement }}
+        ?signing coop:date ?made }}"""
+
+STATUS_CHANGES = f"""PREFIX coop: <{COOP._NS}>
+SELECT ?agreement ?status ?made
+WHERE {{ ?agreement coop:hasStatusChange ?change . ?change coop:status ?status
+        OPTIONAL {{ ?change coop:date ?made }} }}"""
+
+ADOPTIONS = f"""PREFIX coop: <{COOP._NS}>
+SELECT ?agreement ?made WHERE {{ ?agreement coop:adoptedAt ?meeting . ?meeting coop:startDate ?made }}"""
+
+MADE_STATUSES = frozenset(COOP._NS + name for name in ("Signed", "Adopted"))
+PENDING_STATUSES = frozenset(COOP._NS + name for name in ("Planned", "Announced", "CabinetApproved"))
+DONE_STATUSES = MADE_STATUSES | {COOP._NS + "InForce"}
+
+
+def made(store: ox.Store, agreements: set[str]) -> dict[str, set[str]]:
+    """The dates (as text) each of these agreements was made.
+
+    A signing's date, the date of a status change to signed or adopted, the
+    start of the meeting that adopted it; and for one not made (yet: no dated
+    signing, no change to signed, adopted or in force, no adopting meeting
+    with a start), the dates of its pending steps, so a planned MOU counts alike
+    through a bloc and through a ministry (and, by default, as a partner
+    through neither).  Three plain reads: the same rule as one SPARQL query
+    with ``FILTER NOT EXISTS`` took 24 s at 10k agreements (the negation
+    re-read every signing per row).
+    """
+    import pyoxigraph as ox
+
+    dates: dict[str, set[str]] = {}
+    pending: dict[str, set[str]] = {}
+    done: set[str] = set()  # agreements made (dated or not): their pending steps do not count
+
+    def add(into: dict[str, set[str]], agreement: str, date: object) -> None:
+        text = _text(date)
+        if text is not None:
+            into.setdefault(agreement, set()).add(text)
+
+    for query, has_status in ((SIGNINGS, False), (STATUS_CHANGES, True), (ADOPTIONS, False)):
+        for row in store.query(query):  # type: ignore[union-attr]
+            agreement = row["agreement"].value
+            if agreement not in agreements:
+                continue
+            status = row["status"] if has_status else None
+            status = status.value if isinstance(status, ox.NamedNode) else None
+            if not has_status or status in DONE_STATUSES:
+                done.add(agreement)
+            if row["made"] is None:
+                continue
+            if not has_status or status in MADE_STATUSES:
+                add(dates, agreement, row["made"])
+            elif status in PENDING_STATUSES:
+                add(pending, agreement, row["made"])
+    for agreement, steps in pending.items():
+        if agreement not in done:
+            dates.setdefault(agreement, set()).update(steps)
+    return dates
+
+
+MEMBERSHIPS = f"""PREFIX coop: <{COOP._NS}>
+SELECT ?membership ?bloc ?country ?start ?end
+WHERE {{
+  ?membership coop:bloc ?bloc ; coop:startDate ?start .
   {{ ?membership coop:member ?country }} UNION {{ ?country coop:hasMembership ?membership }}
   OPTIONAL {{ ?membership coop:endDate ?end }}
-  BIND(STR(?start) AS ?s) BIND(STR(?end) AS ?e)
-  FILTER({_latest("?s")} <= {_earliest("?m")})
-  FILTER(!BOUND(?end) || {_earliest("?e")} > {_latest("?m")})
-}}""",
-)
-"""Which country takes part in which agreement, by the three ways above (two updates: each joins well)."""
-
-PAIRS = f"""SELECT DISTINCT ?a ?b ?agreement
-WHERE {{
-  GRAPH <{TAKES_PART}> {{ ?a <{TAKES_PART}> ?agreement . ?b <{TAKES_PART}> ?agreement . }}
-  FILTER(?a != ?b)
 }}"""
-"""Two different countries taking part in one agreement."""
+"""Every bloc membership with a known start: its bloc, member, start and (when known) end."""
+
+
+def _day(text: str, *, year: str, month: str) -> str:
+    """A partial date's first or last possible day, as ``YYYY-MM-DD`` text (SPARQL-free: compared as text)."""
+    if len(text) == 4:
+        return text + year
+    if len(text) == 7:
+        return text + month
+    return text[:10]
+
+
+def _earliest(text: str) -> str:
+    return _day(text, year="-01-01", month="-01")
+
+
+def _latest(text: str) -> str:
+    return _day(text, year="-12-31", month="-31")
+
+
+def _text(term: object) -> str | None:
+    """SPARQL's ``STR``: an IRI's or a literal's text; a blank node has none."""
+    import pyoxigraph as ox
+
+    return term.value if isinstance(term, (ox.NamedNode, ox.Literal)) else None
+
+
+def takes_part(store: ox.Store) -> dict[str, set[str]]:
+    """Which countries take part in each agreement, by the three ways above.
+
+    Ways (1) and (2) are one SPARQL join.  Way (3) compares dates, which a
+    SPARQL join over every agreement's dates, parties and memberships did
+    too slowly at 100k agreements (over 13 minutes); here it is driven by the
+    agreements that have a bloc as party, joined to that bloc's memberships
+    in Python, each membership reduced to its earliest possible start and
+    latest possible end first.
+    """
+    import pyoxigraph as ox
+
+    found: dict[str, set[str]] = {}
+    for row in store.query(DIRECT):  # type: ignore[union-attr]
+        if not isinstance(row["country"], ox.Literal):  # no triple has a literal subject
+            found.setdefault(row["agreement"].value, set()).add(row["country"].value)
+    by_bloc: dict[str, list[str]] = {}  # bloc -> the agreements it is a party to
+    for row in store.query(BLOC_PARTIES):  # type: ignore[union-attr]
+        by_bloc.setdefault(row["party"].value, []).append(row["agreement"].value)
+    if not by_bloc:
+        return found
+    # membership -> [its blocs, its members, the latest day its start could mean, its ends]
+    memberships: dict[object, tuple[set[str], set[str], list[str], list[str | None]]] = {}
+    for row in store.query(MEMBERSHIPS):  # type: ignore[union-attr]
+        blocs, members, starts, ends = memberships.setdefault(row["membership"], (set(), set(), [], []))
+        blocs.add(row["bloc"].value)
+        if not isinstance(row["country"], ox.Literal):
+            members.add(row["country"].value)
+        start = _text(row["start"])
+        if start is not None:
+            starts.append(_latest(start))
+        if row["end"] is not None:
+            end = _text(row["end"])
+            ends.append(None if end is None else _earliest(end))
+    # bloc -> (latest start, earliest end or None when open-ended or no end gives one, members)
+    spans: dict[str, list[tuple[str, str | None, bool, set[str]]]] = {}
+    for blocs, members, starts, ends in memberships.values():
+        if not starts or not members:
+            continue
+        known_ends = [e for e in ends if e is not None]
+        span = (min(starts), max(known_ends) if known_ends else None, bool(ends), members)
+        for bloc in blocs:
+            if bloc in by_bloc:
+                spans.setdefault(bloc, []).append(span)
+    wanted = {agreement for bloc in spans for agreement in by_bloc[bloc]}
+    days = {agreement: [(_earliest(d), _latest(d)) for d in dates] for agreement, dates in made(store, wanted).items()}
+    for bloc, bloc_spans in spans.items():
+        for agreement in by_bloc[bloc]:
+            for earliest, latest in days.get(agreement, ()):
+                for start, end, ended, members in bloc_spans:
+                    # a member on the date only when certain: begun by its earliest day, not ended by its latest
+                    if start <= earliest and (not ended or (end is not None and end > latest)):
+                        found.setdefault(agreement, set()).update(members)
+    return found
 
 
 def cooperation(store: ox.Store) -> list[ox.Triple]:
@@ -118,7 +221,7 @@ def cooperation(store: ox.Store) -> list[ox.Triple]:
     return derive(store)[0]
 
 
-def derive(store: ox.Store) -> tuple[list[ox.Triple], list[ox.Triple]]:
+def derive(store: ox.Store) -> tuple[list[ox.Triple], Iterator[ox.Triple]]:
     """The cooperation edges, and the dated nodes only the inferred graph gets (no reasoner sees literals).
 
     Edges: ``coop:cooperatesWith`` / ``coop:cooperatesThrough`` for agreements that were in
@@ -127,42 +230,61 @@ def derive(store: ox.Store) -> tuple[list[ox.Triple], list[ox.Triple]]:
     agreement's status intervals (:mod:`coopgraph.reason.status`) and one ``coop:Cooperation``
     per country and agreement, naming each partner (``coop:partner``), saying over which period it held (``coop:from``,
     ``coop:until``: the agreement's time in effect; none for one never in effect).
+
+    The store is read here; the nodes are made as they are iterated (once), from what was
+    read: at 100k agreements they are 5M triples, about 2 GB as a Python list.
     """
     import pyoxigraph as ox
 
-    from coopgraph.reason.status import agreement_intervals, in_effect_span, status_triples
+    from coopgraph.reason.status import agreement_intervals, in_effect_span
 
     intervals = agreement_intervals(store)
-    for rule in TAKES_PART_RULES:
-        store.update(rule)
-    try:
-        pairs = sorted((r["a"].value, r["b"].value, r["agreement"].value) for r in store.query(PAIRS))  # type: ignore[union-attr]
-    finally:
-        store.update(f"DROP SILENT GRAPH <{TAKES_PART}>")
+    countries = takes_part(store)
+    spans = {agreement: in_effect_span(intervals.get(agreement, [])) for agreement in countries}
     term = ox.NamedNode
     with_, through = term(COOP._NS + "cooperatesWith"), term(COOP._NS + "cooperatesThrough")
+    edges: set[ox.Triple] = set()
+    for agreement, a, others in _partners(countries):
+        if spans[agreement] is not None or agreement not in intervals:  # no dated step: unknown, not "never made"
+            edges.update(ox.Triple(term(a), with_, term(b)) for b in others)
+            edges.add(ox.Triple(term(a), through, term(agreement)))
+    return sorted(edges, key=str), _nodes(intervals, countries, spans)
+
+
+def _nodes(intervals: dict[str, Any], countries: dict[str, set[str]], spans: dict[str, Any]) -> Iterator[ox.Triple]:
+    """The dated nodes of :func:`derive`, in a stable order."""
+    import pyoxigraph as ox
+
+    from coopgraph.reason.status import status_triples
+
+    term = ox.NamedNode
     has, kind = term(COOP._NS + "hasCooperation"), term(COOP._NS + "Cooperation")
     partner_p, through_p = term(COOP._NS + "partner"), term(COOP._NS + "through")
     start_p, until_p = term(COOP._NS + "from"), term(COOP._NS + "until")
     rdf_type = term("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     date = term("http://www.w3.org/2001/XMLSchema#date")
-    edges: set[ox.Triple] = set()
-    nodes: list[ox.Triple] = list(status_triples(intervals))
-    partners: dict[tuple[str, str], list[str]] = {}  # (agreement, country) -> its partners, in order
-    for a, b, agreement in pairs:
-        partners.setdefault((agreement, a), []).append(b)
-    for (agreement, a), others in sorted(partners.items()):
-        span = in_effect_span(intervals.get(agreement, []))
-        if span is not None or agreement not in intervals:  # no dated step: unknown, not "never made"
-            edges.update(ox.Triple(term(a), with_, term(b)) for b in others)
-            edges.add(ox.Triple(term(a), through, term(agreement)))
+    yield from status_triples(intervals)
+    for agreement, a, others in _partners(countries):
+        span = spans[agreement]
         # one node per country and agreement, naming every partner: per pair, a bloc agreement of
         # 27 members made 702 nodes of five or six triples each (most of the inferred graph at 100k)
         node = term(f"{agreement}/cooperation/{a.rpartition('/')[2]}")
-        nodes += [ox.Triple(term(a), has, node), ox.Triple(node, rdf_type, kind), ox.Triple(node, through_p, term(agreement))]
-        nodes += [ox.Triple(node, partner_p, term(b)) for b in others]
+        yield from (
+            ox.Triple(term(a), has, node),
+            ox.Triple(node, rdf_type, kind),
+            ox.Triple(node, through_p, term(agreement)),
+        )
+        yield from (ox.Triple(node, partner_p, term(b)) for b in others)
         if span is not None:
-            nodes.append(ox.Triple(node, start_p, ox.Literal(span[0].isoformat(), datatype=date)))
+            yield ox.Triple(node, start_p, ox.Literal(span[0].isoformat(), datatype=date))
             if span[1] is not None:
-                nodes.append(ox.Triple(node, until_p, ox.Literal(span[1].isoformat(), datatype=date)))
-    return sorted(edges, key=str), nodes
+                yield ox.Triple(node, until_p, ox.Literal(span[1].isoformat(), datatype=date))
+
+
+def _partners(countries: dict[str, set[str]]) -> Iterator[tuple[str, str, list[str]]]:
+    """Each agreement and country taking part in it with another, and those others, all in sorted order."""
+    for agreement in sorted(countries):
+        members = sorted(countries[agreement])
+        if len(members) > 1:
+            for a in members:
+                yield agreement, a, [b for b in members if b != a]

@@ -117,11 +117,12 @@ def inferred_graphs(store: ox.Store) -> list[ox.NamedNode]:
     )
 
 
-def infer_store(store: ox.Store, axioms: Axioms) -> list[ox.Triple]:
+def infer_store(store: ox.Store, axioms: Axioms) -> Iterator[ox.Triple]:
     """Derive into a store holding ontology and asserted data: cooperation, then the rules to a fixpoint.
 
     Returns the dated nodes (status intervals, qualified cooperation) that go into the
     inferred graph as they are: they carry literals, which the rules do not reason over.
+    They are made as they are iterated, once (see :func:`coopgraph.reason.cooperation.derive`).
     """
     import pyoxigraph as ox
 
