@@ -326,3 +326,22 @@ def test_organisation_agreements_default_to_those_in_effect(capsys: pytest.Captu
     assert "mdes-kominfo-ict-digitalization-2024" not in listed("as_of=2023-06-01")
     assert "mdes-kominfo-ict-digitalization-2024" in listed("as_of=2023-06-01", "status_filter=any")
     assert "mdes-kominfo-ict-digitalization-2024" in listed()
+
+
+def test_a_meeting_with_nothing_signed_is_listed_once_and_picks_up_nothing(
+    capsys: pytest.CaptureFixture[str], tiny_copy: Path, tmp_path: Path
+) -> None:
+    """An unbound agreement must not be filled in by a label or status lookup (it once matched every label)."""
+    from coopgraph.pipeline import build
+
+    with (tiny_copy / "meetings.yaml").open("a", encoding="utf-8") as f:
+        f.write("- id: ministers-meeting-2\n  series: ministers-meeting\n  ordinal: 2\n"
+                "  name: {en: 2nd Digital Ministers' Meeting}\n  start: 2025-02-01\n  sources: [press-release-1]\n")
+    out = tmp_path / "out"
+    build(tiny_copy, out, reasoner="none")
+    found = rows(capsys, out, "meeting-signings", "status_filter=any")
+    second = [r for r in found if r["meeting"].endswith("/ministers-meeting-2")]
+    assert [(r["agreement"], r["title"], r["at"], r["status"]) for r in second] == [("", "", "", "")]
+    assert all(r["agreement"].startswith(AGREEMENT) for r in found if r["agreement"])
+    first = [r for r in found if r["meeting"].endswith("/ministers-meeting-1")]
+    assert first and all(r["agreement"] and r["status"] for r in first)
