@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -51,9 +52,14 @@ COOP = "https://w3id.org/coopgraph/ontology#"
 SEED = 7
 
 #: target ratio (ours / baseline) per stage, from issue 7
-TARGETS = {"build": 3.0, "query": 1.5, "export": 2.0, "inference": 1.5}
+TARGETS = {"build": 2.5, "query": 1.5, "export": 2.0, "inference": 1.5}
+#: the saved queries issue 17 wants within 2 s at 100k agreements
+NAMED_QUERIES, NAMED_LIMIT = ("cooperation-network", "partners-of-country"), 2.0
 TARGET_TEXT = {
-    "build": "build <= 3x (YAML C-load + N-Triples bulk load), peak RSS < 4 GB at 100k",
+    "build": "build to the store <= 2.5x (YAML C-load + N-Triples bulk load)",
+    "whole-build": "whole `coopgraph build` peak RSS < 4 GB",
+    "million": "a million agreements on 2 cores and 24 GB: how far `coopgraph build` gets",
+    "named-queries": "`cooperation-network` and `partners-of-country` within 2 s",
     "query": "every saved query p50 <= 1.5x raw pyoxigraph",
     "export": "Turtle export <= 2x pyoxigraph's serialiser",
     "inference": "inference <= 1.5x bare pyoxigraph SPARQL rules; >= 10x faster than owlrl",
@@ -146,16 +152,66 @@ def child_build(world: Path, work: Path) -> None:
 
 
 def child_cli_build(world: Path, work: Path) -> None:
-    """`coopgraph build` itself on the world (Turtle, TriG, HTML explorer and store; default reasoner)."""
+    """`coopgraph -vv build` itself on the world (Turtle, TriG, HTML explorer and store; default reasoner).
+
+    Watched while it runs: its stage lines (time, RSS) and its resident memory, sampled every
+    0.2 s.  It is stopped past :data:`CLI_BUILD_LIMIT` seconds or :data:`CLI_BUILD_RSS_MB` of RSS
+    (the machine's memory, before the kernel's OOM killer takes something else), and the result
+    then says how far it got: the stages it finished and the one it was in.
+    """
     exe = Path(sys.executable).with_name("coopgraph")
+    argv = [str(exe), "-vv", "build", "--data", str(world), "--out", str(work / "cli-build")]
     started = time.perf_counter()
-    done = subprocess.run([str(exe), "build", "--data", str(world), "--out", str(work / "cli-build")], capture_output=True, text=True)
+    log_file = work / "cli-build.log"
+    with log_file.open("w", encoding="utf-8") as sink:
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=sink, text=True)
+        peak, stopped = 0.0, ""
+        while child.poll() is None:
+            rss = _rss_of(child.pid)
+            peak = max(peak, rss)
+            elapsed = time.perf_counter() - started
+            if elapsed > CLI_BUILD_LIMIT or rss > CLI_BUILD_RSS_MB:
+                stopped = (
+                    f"stopped after {elapsed:.0f} s" if elapsed > CLI_BUILD_LIMIT else f"stopped at {rss:,.0f} MB RSS"
+                )
+                child.kill()
+                child.wait()
+                break
+            time.sleep(0.2)
     seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        _emit({"error": (done.stderr.strip().splitlines() or ["failed"])[-1]})
+    text = log_file.read_text(encoding="utf-8")
+    stages = [
+        {"stage": m[1], "rss_mb": _mb(m[2]), "peak_mb": _mb(m[3]), "seconds": float(m[4])}
+        for m in STAGE_LINE.finditer(text)
+    ]
+    peak = max([peak, _children_rss_mb(), *(s["peak_mb"] for s in stages)])
+    result: dict[str, Any] = {"stages": stages, "children_peak_rss_mb": peak}
+    if stopped or child.returncode != 0:
+        last = [line for line in text.strip().splitlines() if not STAGE_LINE.match(line)]
+        result["error"] = stopped or (last[-1] if last else f"exit {child.returncode}")
+        result["reached"] = len(stages)
+        result["after_seconds"] = seconds
+        _emit(result)
         return
     sizes = {p.name: p.stat().st_size for p in (work / "cli-build").glob("coopgraph.*")}
-    _emit({"seconds": seconds, "bytes": sizes, "children_peak_rss_mb": _children_rss_mb()})
+    _emit(result | {"seconds": seconds, "bytes": sizes})
+
+
+STAGE_LINE = re.compile(r"^(.+): RSS ([\d,]+) MB \(peak ([\d,]+) MB\), ([\d.]+) s$", re.M)
+"""A stage line of ``coopgraph -vv`` (:func:`coopgraph.progress.stage`)."""
+
+
+def _mb(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _rss_of(pid: int) -> float:
+    """A process's resident memory now, in MB (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, IndexError):
+        return 0.0
 
 
 def _children_rss_mb() -> float:
@@ -491,8 +547,12 @@ def spawn_queries(world: Path, work: Path, repeats: int, limit: float, skip: set
 STAGES = ("build", "build-baseline", "queries", "export", "inference", "startup", "cli-build", "serve")
 BIG_STAGES = tuple(stage for stage in STAGES if stage != "serve")
 """Stages run on worlds of 100k and more by default (serve copies the store into each worker's memory)."""
-CLI_BUILD_LIMIT = 1800.0
+CLI_BUILD_LIMIT = float(os.environ.get("COOPGRAPH_BENCH_BUILD_LIMIT", 2400))
 """Seconds the whole `coopgraph build` may take on one world before the benchmark stops it."""
+CLI_BUILD_RSS_MB = float(
+    os.environ.get("COOPGRAPH_BENCH_BUILD_RSS_MB", 0.85 * os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**20)
+)
+"""Resident memory (MB) past which the whole build is stopped: most of the machine's memory."""
 
 
 def bench_size(
@@ -503,11 +563,12 @@ def bench_size(
     results: dict[str, Any] = {"n": n, "generated_seconds": generated}
     with tempfile.TemporaryDirectory(prefix=f"coopgraph-bench-{n}-") as tmp:
         work = Path(tmp)
+        needs_build = any(name not in ("build", "cli-build") for name in stages)
         for name in STAGES:
-            if name not in stages and name != "build":  # every other stage reads the build's store
+            if name not in stages and not (name == "build" and needs_build):  # most stages read the build's store
                 results[name] = {"missing": "not run at this size (--big-stages)"}
                 continue
-            if name != "build" and "seconds" not in results["build"]:
+            if name not in ("build", "cli-build") and "seconds" not in results["build"]:
                 results[name] = {"error": "no build"}
                 continue
             log(f"{n:,} agreements: {name}")
@@ -517,7 +578,7 @@ def bench_size(
             elif name == "serve":
                 results[name] = bench_serve(work / "build", quick=quick)
             elif name == "cli-build":
-                results[name] = spawn(name, world, work, limit=CLI_BUILD_LIMIT)
+                results[name] = spawn(name, world, work, limit=CLI_BUILD_LIMIT + 600)  # the child stops the build
             elif name == "export":
                 results[name] = spawn(name, world, work, repeats=1 if quick or n >= 100_000 else 3)
             else:
@@ -661,6 +722,19 @@ def _size_report(res: dict[str, Any]) -> list[str]:
         )
     elif cli:
         out.append(f"| `coopgraph build` whole | {cli.get('error') or cli.get('missing', '-')} | | | | |")
+    if cli.get("stages"):
+        out.append("\n| `coopgraph -vv build`, stage by stage | time | RSS at its end | peak so far |")
+        out.append("|---|---:|---:|---:|")
+        out += [
+            f"| {s['stage']} | {fmt_s(s['seconds'])} | {s['rss_mb']:,.0f} MB | {s['peak_mb']:,.0f} MB |"
+            for s in cli["stages"]
+        ]
+        if "error" in cli:
+            out.append(
+                f"| (the next stage: {cli['error']}) "
+                f"| {fmt_s(cli['after_seconds'] - sum(s['seconds'] for s in cli['stages']))} "
+                f"| | {cli['children_peak_rss_mb']:,.0f} MB |"
+            )
     startup = res.get("startup", {})
     if "seconds" in startup:
         out.append(
@@ -738,8 +812,30 @@ def targets(all_results: list[dict[str, Any]], extras: dict[str, Any]) -> list[t
     if "seconds" in build and "seconds" in base:
         value = build["seconds"] / base["seconds"]
         gb = build["peak_rss_mb"] / 1024
-        rss = "peak RSS " + (f"{gb:.2f} GB < 4 GB" if gb < 4 else f"{gb:.2f} GB: missed")
-        rows.append((TARGET_TEXT["build"] + at, f"{verdict(value, TARGETS['build'])}; {rss}"))
+        alone = f"(build up to the store alone: peak RSS {gb:.2f} GB)"
+        rows.append((TARGET_TEXT["build"] + at, f"{verdict(value, TARGETS['build'])} {alone}"))
+    whole = [r for r in all_results if r["n"] < 1_000_000 and "seconds" in r.get("cli-build", {})]
+    if whole:
+        res = max(reversed(whole), key=lambda r: r["n"])
+        cli = res["cli-build"]
+        gb = cli["children_peak_rss_mb"] / 1024
+        verdict_rss = f"met: {gb:.2f} GB" if gb < 4 else f"missed: {gb:.2f} GB ({gb / 4:.2f}× the target)"
+        at = f" (at {res['n']:,} agreements)"
+        rows.append((TARGET_TEXT["whole-build"] + at, f"{verdict_rss}, {fmt_s(cli['seconds'])}"))
+    million = [r for r in all_results if r["n"] >= 1_000_000 and r.get("cli-build", {}).get("stages") is not None]
+    if million:
+        res = million[-1]
+        cli = res["cli-build"]
+        done = [s["stage"] for s in cli["stages"]]
+        if "seconds" in cli:
+            text = f"built whole in {fmt_s(cli['seconds'])}, peak RSS {cli['children_peak_rss_mb'] / 1024:.1f} GB"
+        else:
+            text = (
+                f"{cli['error']} after {fmt_s(cli['after_seconds'])}, "
+                f"peak RSS {cli['children_peak_rss_mb'] / 1024:.1f} GB; "
+                f"stages finished: {', '.join(done) if done else 'none'} (see the {res['n']:,} table)"
+            )
+        rows.append((TARGET_TEXT["million"] + f" ({res['n']:,})", text))
     res, at = largest("queries", '"ours"')
     queries = res.get("queries", {}).get("queries", {})
     memory = {k: q["ours"] / q["raw_memory"] for k, q in queries.items() if "ours" in q}
@@ -756,6 +852,17 @@ def targets(all_results: list[dict[str, Any]], extras: dict[str, Any]) -> list[t
         if stopped:
             text += f"; not measured (slower than the time limit, in coopgraph and raw alike): {', '.join(stopped)}"
         rows.append((TARGET_TEXT["query"] + at, text))
+        named = []
+        for name in NAMED_QUERIES:
+            q = queries.get(name, {})
+            times = [q[k] for k in ("ours", "ours_disk") if k in q]
+            if len(times) < 2:
+                named.append(f"{name}: not measured in both stores (missed)")
+                continue
+            worst = max(times)
+            met = "met" if worst <= NAMED_LIMIT else f"missed by {worst / NAMED_LIMIT:.1f}×"
+            named.append(f"{name}: {fmt_s(q['ours'])} in memory, {fmt_s(q['ours_disk'])} on disk ({met})")
+        rows.append((TARGET_TEXT["named-queries"] + at, "; ".join(named)))
     res, at = largest("export", '"seconds"')
     export = res.get("export", {})
     if "seconds" in export:
