@@ -26,6 +26,7 @@ is the SPARQL Service Description.
 
 from __future__ import annotations
 
+import functools
 import re
 import signal
 import socket
@@ -179,16 +180,20 @@ def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
     from coopgraph.sparql.query import collect, execute, query_prefixes
     from coopgraph.sparql.results import SOLUTION_FORMATS, compact, render, write_solutions, write_triples
 
-    prefixes = query_prefixes(base)
-    if job.get("check"):
+    prefixes = _PREFIXES.get(base) or _PREFIXES.setdefault(base, query_prefixes(base))
+    check = [n for n in job.get("check") or () if _named(job["bindings"].get(n)) not in _FOUND]
+    if check:
         from coopgraph.sparql.query import check_names
 
-        check_names(store, job["bindings"], job["check"], prefixes, where=job["source"])
+        check_names(store, job["bindings"], check, prefixes, where=job["source"])
+        if len(_FOUND) > 100_000:
+            _FOUND.clear()
+        _FOUND.update(_named(job["bindings"].get(n)) for n in check)
     answer = execute(
         store,
         job["text"],
         bindings=job["bindings"],
-        prefixes=prefixes,
+        prefixes=used_prefixes(job["text"], prefixes),
         source=job["source"],
         default_graphs=job["default_graphs"],
         named_graphs=job["named_graphs"],
@@ -235,6 +240,30 @@ def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
         )
         return 200, HTML, body, headers
     return 200, media_type(fmt), render(result, fmt, prefixes=prefixes), headers
+
+
+_PREFIXES: dict[str, dict[str, str]] = {}
+"""base -> :func:`~coopgraph.sparql.query.query_prefixes` (a worker asks for the same ones every request)."""
+_FOUND: set[str | None] = set()
+"""IRIs a saved query's parameter named that are in the graph: a worker's store never changes, so each is checked once."""
+
+
+def _named(term: object) -> str | None:
+    return getattr(term, "value", None) if type(term).__name__ == "NamedNode" else None
+
+
+def used_prefixes(text: str, prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes a text may use undeclared: those whose ``name:`` it contains (the rule of
+    :func:`~coopgraph.sparql.query.with_prefixes`); Oxigraph parses a query faster without the rest."""
+    if len(text) > 4096:
+        return dict(prefixes)
+    names = _used_names(text, tuple(prefixes))
+    return {name: prefixes[name] for name in names}
+
+
+@functools.lru_cache(maxsize=512)
+def _used_names(text: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(n for n in names if re.search(rf"(?<![\w?$]){re.escape(n)}:", text))
 
 
 def _entity(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
