@@ -295,10 +295,11 @@ class Loop:
                 end, skip = buf.find(b"\r\n\r\n"), 4
                 if end < 0:
                     end, skip = buf.find(b"\n\n"), 2
-                if end < 0:
-                    if len(buf) > MAX_HEAD:
-                        too_long = buf.find(b"\n", 0, MAX_LINE) < 0
-                        self._fail(conn, BadRequest(414 if too_long else 431, "the request head is too long"))
+                if end < 0 and len(buf) <= MAX_HEAD:
+                    return
+                if end < 0 or end > MAX_HEAD:
+                    too_long = buf.find(b"\n", 0, MAX_LINE) < 0
+                    self._fail(conn, BadRequest(414 if too_long else 431, "the request head is too long"))
                     return
                 if end == 0 or not buf.strip():
                     del buf[:skip]  # blank lines before a request (RFC 9112: ignore them)
