@@ -70,7 +70,7 @@ def start_slow(base: str) -> tuple[socket.socket, int]:
     url = urllib.parse.urlsplit(base)
     sock = socket.create_connection((url.hostname, url.port), timeout=60)
     sock.sendall(f"GET /sparql?query={urllib.parse.quote(SLOW)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-    supervisor, workers = workers_of(url.port)
+    _, workers = workers_of(url.port)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         busy = holders(url.port, peer=sock.getsockname()[1]) & workers
@@ -160,10 +160,13 @@ def answers(raw: bytes) -> list[tuple[int, bytes]]:
 def test_pipelined_requests_are_answered_in_order(patient: str) -> None:
     ask = "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
     nothing = "/sparql?query=" + urllib.parse.quote("ASK { <urn:no> <urn:no> <urn:no> }")
-    data = b"".join(
-        f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n".encode()
-        for path in (ask, nothing, ask)
-    ) + b"GET /nothing-here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    data = (
+        b"".join(
+            f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n".encode()
+            for path in (ask, nothing, ask)
+        )
+        + b"GET /nothing-here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
     got = answers(exchange(patient, data))
     assert [status for status, _ in got] == [200, 200, 200, 404]
     assert [json.loads(body)["boolean"] for _, body in got[:3]] == [True, False, True]
@@ -173,8 +176,8 @@ def test_expect_100_continue_and_a_get_with_a_body(patient: str) -> None:
     """curl sends Expect: 100-continue before a large POST; a GET's body is read, not taken for a request."""
     url = urllib.parse.urlsplit(patient)
     with socket.create_connection((url.hostname, url.port), timeout=30) as sock:
-        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                     b"Accept: application/sparql-results+json\r\nContent-Length: 6\r\nExpect: 100-continue\r\n\r\n")  # fmt: skip
+        head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        sock.sendall(head + b"Accept: application/sparql-results+json\r\nContent-Length: 6\r\nExpect: 100-continue\r\n\r\n")
         assert sock.recv(4096) == b"HTTP/1.1 100 Continue\r\n\r\n"
         sock.sendall(b"ASK {}")
         sock.sendall(b"GET /nothing HTTP/1.1\r\nHost: x\r\nContent-Length: 22\r\nConnection: close\r\n\r\n"

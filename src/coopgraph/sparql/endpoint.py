@@ -245,7 +245,7 @@ def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
 _PREFIXES: dict[str, dict[str, str]] = {}
 """base -> :func:`~coopgraph.sparql.query.query_prefixes` (a worker asks for the same ones every request)."""
 _FOUND: set[str | None] = set()
-"""IRIs a saved query's parameter named that are in the graph: a worker's store never changes, so each is checked once."""
+"""IRIs given to a saved query that are in the graph: a worker's store never changes, so each is checked once."""
 
 
 def _named(term: object) -> str | None:
@@ -383,6 +383,7 @@ def _worker(
     options = {"client_timeout": settings.client_timeout, "max_body": settings.max_body, "log": settings.log}
     serve_connections(listener, control, slot, lambda message: Request(site, message).answer(), options)
 
+
 def memory_message(memory: int) -> bytes:
     return f"the query needed more memory than the limit of {memory} MB; it was stopped\n".encode()
 
@@ -406,6 +407,7 @@ def cap_memory(megabytes: int) -> None:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
+
 # --- HTTP requests, answered in the worker -----------------------------------------------------------
 
 
@@ -423,7 +425,7 @@ class Site:
 class Request:
     """One request routed to its answer (read by :mod:`coopgraph.sparql.wire`, answered here)."""
 
-    __slots__ = ("site", "path", "headers", "body", "method")
+    __slots__ = ("body", "headers", "method", "path", "site")
 
     def __init__(self, site: Site, message: Message) -> None:
         self.site = site
@@ -687,7 +689,6 @@ class Request:
         except ValueError:
             return 400, TEXT, f"not an IRI: {iri}\n".encode(), {}
         return answer(self.site.store, job, self.site.settings.base, self.site.settings.memory)
-
 
 
 def _first(params: Mapping[str, list[str]], key: str) -> str | None:

@@ -19,6 +19,7 @@ a body at most ``max_body`` bytes with a ``Content-Length`` (chunked bodies get
 
 from __future__ import annotations
 
+import contextlib
 import selectors
 import socket
 import sys
@@ -148,7 +149,7 @@ def response(answer: Answer, *, head: bool = False, close: bool = False) -> byte
 
 
 class _Conn:
-    __slots__ = ("sock", "fd", "client", "buf", "out", "deadline", "pending", "closing", "writing")
+    __slots__ = ("buf", "client", "closing", "deadline", "fd", "out", "pending", "sock", "writing")
 
     def __init__(self, sock: socket.socket, client: str, deadline: float) -> None:
         self.sock = sock
@@ -390,19 +391,13 @@ class Loop:
         """Close a connection for real (the supervisor holds a copy: shut it down, then say so)."""
         if self.conns.pop(conn.fd, None) is None:
             return
-        try:
+        with contextlib.suppress(KeyError, ValueError):
             self.selector.unregister(conn.sock)
-        except (KeyError, ValueError):
-            pass
-        try:
+        with contextlib.suppress(OSError):
             conn.sock.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
         conn.sock.close()
-        try:
+        with contextlib.suppress(OSError):
             self.control.send(b"shut %d" % conn.fd)
-        except OSError:
-            pass
 
 
 def serve_connections(
