@@ -7,16 +7,18 @@
     GET      /resource?iri=... any other IRI in the graph, the same way
     GET      /graph            build/coopgraph.html, when it has been written
 
-Every query is parsed and run in a worker process that holds the store open
-read-only, under the time limit and a memory cap: a query past either has its
-worker killed and replaced (HTTP 503), so a runaway query cannot hold the
-server.  Updates, ``LOAD`` and ``SERVICE`` are refused (403) after a parse in
+Every request is read and answered in a worker process that holds the store
+open read-only and accepts on the shared listening socket (HTTP in
+:mod:`~coopgraph.sparql.wire`), under the time limit and a memory cap: a query
+past either has its worker killed and replaced, and its client answered 503 by
+the supervisor (:mod:`~coopgraph.sparql.workers`), so a runaway query cannot
+hold the server.  Updates, ``LOAD`` and ``SERVICE`` are refused (403) after a parse in
 that worker, never run, so no query makes this machine send a request.
 Results beyond the row cap are cut (entity pages too; a query's evaluation
 stops there), and the ``X-Coopgraph-Truncated`` header says so.  Answers are
-written from Oxigraph's own output (:func:`~coopgraph.sparql.results.write_solutions`).  The HTTP side reads a request
-within a deadline (a slow or lying client is cut off), answers a malformed
-one with 400, and writes each response in one piece.  Every HTML page carries
+written from Oxigraph's own output (:func:`~coopgraph.sparql.results.write_solutions`).  A worker reads a request
+within a deadline without blocking (a slow or lying client is cut off and holds
+no worker), answers a malformed one with 4xx, and writes each response in one piece.  Every HTML page carries
 a Content-Security-Policy that allows no network access.  The server binds to
 the loopback interface unless told otherwise.  ``GET /sparql`` without a query
 is the SPARQL Service Description.
