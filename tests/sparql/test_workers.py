@@ -177,7 +177,8 @@ def test_expect_100_continue_and_a_get_with_a_body(patient: str) -> None:
     url = urllib.parse.urlsplit(patient)
     with socket.create_connection((url.hostname, url.port), timeout=30) as sock:
         head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-        sock.sendall(head + b"Accept: application/sparql-results+json\r\nContent-Length: 6\r\nExpect: 100-continue\r\n\r\n")
+        head += b"Accept: application/sparql-results+json\r\nContent-Length: 6\r\n"
+        sock.sendall(head + b"Expect: 100-continue\r\n\r\n")
         assert sock.recv(4096) == b"HTTP/1.1 100 Continue\r\n\r\n"
         sock.sendall(b"ASK {}")
         sock.sendall(b"GET /nothing HTTP/1.1\r\nHost: x\r\nContent-Length: 22\r\nConnection: close\r\n\r\n"
