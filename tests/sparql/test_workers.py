@@ -196,11 +196,65 @@ def test_http_1_0_closes_and_bad_requests_are_plain_text(patient: str) -> None:
         (b"GET /sparql HTTP/1.1\r\nno colon here\r\n\r\n", 400),
         (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414),
         (b"GET /sparql HTTP/1.1\r\nX-Big: " + b"a" * 140_000 + b"\r\n\r\n", 431),
-        (b"POST /sparql HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 411),
+        (b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % n for n in range(120)) + b"\r\n", 431),
     ]:
         answer = exchange(patient, data)
         assert answer.startswith(f"HTTP/1.1 {status} ".encode()), (data[:40], answer)
         assert b"Content-Type: text/plain" in answer and b"Connection: close" in answer
+
+
+POST = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+ASK_AGAIN = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n"  # smuggled, if the framing is misread
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        (POST + b"Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + ASK_AGAIN, 400),
+        (POST + b"Transfer-Encoding: chunked\r\nContent-Length: 6\r\n\r\n0\r\n\r\n" + ASK_AGAIN, 400),
+        (POST + b"Content-Length: 6\r\nContent-Length: 0\r\n\r\nASK {}" + ASK_AGAIN, 400),
+        (POST + b"Content-Length: 6\r\nContent-Length: 6\r\n\r\nASK {}" + ASK_AGAIN, 400),
+        (POST + b"Content-Length: 6, 0\r\n\r\nASK {}" + ASK_AGAIN, 400),
+        (POST + b"Content-Length : 6\r\n\r\nASK {}" + ASK_AGAIN, 400),  # space before the colon
+        (POST + b"Content Length: 6\r\n\r\nASK {}" + ASK_AGAIN, 400),  # a header name with a space
+        (POST + b"X-A: 1\r\n Content-Length: 6\r\n\r\nASK {}" + ASK_AGAIN, 400),  # obs-fold
+        (POST + b"Transfer-Encoding:\r\n chunked\r\nContent-Length: 6\r\n\r\n0\r\n\r\n" + ASK_AGAIN, 400),
+        (POST + b"X-A: 1\rContent-Length: 6\r\n\r\nASK {}" + ASK_AGAIN, 400),  # a bare CR
+        (POST.replace(b"\r\n", b"\n") + b"Content-Length: 6\n\nASK {}" + ASK_AGAIN, 400),  # bare LF
+        (POST + b"X-A: a\x00b\r\nContent-Length: 6\r\n\r\nASK {}" + ASK_AGAIN, 400),
+        (POST + b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + ASK_AGAIN, 400),
+        (POST + b"Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n" + ASK_AGAIN, 501),
+        (POST + b"Transfer-Encoding: chunked\r\n\r\n6x\r\nASK {}\r\n0\r\n\r\n" + ASK_AGAIN, 400),
+        (POST + b"Transfer-Encoding: chunked\r\n\r\n6\nASK {}\n0\n\n" + ASK_AGAIN, 400),
+        (b"GET /sparql\r\n\r\n" + ASK_AGAIN, 505),  # HTTP/0.9
+        (b"GET /sparql HTTP/1.1 x\r\nHost: x\r\n\r\n" + ASK_AGAIN, 400),
+    ],
+)
+def test_request_smuggling_material_gets_one_answer_and_a_close(patient: str, data: bytes, status: int) -> None:
+    """Framing a proxy and we could read differently is refused: one plain-text 4xx/5xx, the
+    connection closed, and nothing after it (the smuggled request) answered."""
+    got = answers(exchange(patient, data))
+    assert [answer[0] for answer in got] == [status], (data, got)
+    raw = exchange(patient, data)
+    assert b"Content-Type: text/plain" in raw and b"Connection: close" in raw
+
+
+def test_chunked_request_bodies_are_read_and_capped(patient: str) -> None:
+    """A chunked POST (with chunk extensions and a trailer) is answered like a Content-Length one."""
+    chunked = b"Accept: application/sparql-results+json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    body = b"3;note=x\r\nASK\r\n3\r\n {}\r\n0\r\nX-Trailer: 1\r\n\r\n"
+    got = answers(
+        exchange(patient, POST + chunked + body + b"GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    )
+    assert [s for s, _ in got] == [200, 404] and json.loads(got[0][1])["boolean"] is True
+    url = urllib.parse.urlsplit(patient)
+    with socket.create_connection((url.hostname, url.port), timeout=30) as sock:
+        sock.sendall(POST + chunked)
+        with contextlib.suppress(OSError):  # the server answers and closes once past 10 MB, mid-send
+            for _ in range(11):
+                sock.sendall(b"%x\r\n" % 1_000_000 + b"a" * 1_000_000 + b"\r\n")
+        raw = read_all(sock)
+    assert raw.startswith(b"HTTP/1.1 413 "), raw[:200]
 
 
 def test_a_client_that_does_not_read_its_answer_holds_no_worker(patient: str) -> None:
