@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         store=args.store,
         memory=args.memory,
         client_timeout=args.client_timeout,
+        log=getattr(args, "verbosity", 1) > 0,  # -q: no line per request
     )
     serve(settings, host=args.host, port=args.port)
     return 0

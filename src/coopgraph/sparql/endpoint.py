@@ -7,16 +7,18 @@
     GET      /resource?iri=... any other IRI in the graph, the same way
     GET      /graph            build/coopgraph.html, when it has been written
 
-Every query is parsed and run in a worker process that holds the store open
-read-only, under the time limit and a memory cap: a query past either has its
-worker killed and replaced (HTTP 503), so a runaway query cannot hold the
-server.  Updates, ``LOAD`` and ``SERVICE`` are refused (403) after a parse in
+Every request is read and answered in a worker process that holds the store
+open read-only and accepts on the shared listening socket (HTTP in
+:mod:`~coopgraph.sparql.wire`), under the time limit and a memory cap: a query
+past either has its worker killed and replaced, and its client answered 503 by
+the supervisor (:mod:`~coopgraph.sparql.workers`), so a runaway query cannot
+hold the server.  Updates, ``LOAD`` and ``SERVICE`` are refused (403) after a parse in
 that worker, never run, so no query makes this machine send a request.
 Results beyond the row cap are cut (entity pages too; a query's evaluation
 stops there), and the ``X-Coopgraph-Truncated`` header says so.  Answers are
-written from Oxigraph's own output (:func:`~coopgraph.sparql.results.write_solutions`).  The HTTP side reads a request
-within a deadline (a slow or lying client is cut off), answers a malformed
-one with 400, and writes each response in one piece.  Every HTML page carries
+written from Oxigraph's own output (:func:`~coopgraph.sparql.results.write_solutions`).  A worker reads a request
+within a deadline without blocking (a slow or lying client is cut off and holds
+no worker), answers a malformed one with 4xx, and writes each response in one piece.  Every HTML page carries
 a Content-Security-Policy that allows no network access.  The server binds to
 the loopback interface unless told otherwise.  ``GET /sparql`` without a query
 is the SPARQL Service Description.
@@ -26,37 +28,29 @@ is the SPARQL Service Description.
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
-import queue
+import functools
 import re
 import signal
 import socket
 import sys
 import threading
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from coopgraph.errors import CoopgraphError
 from coopgraph.graph.vocab import DEFAULT_BASE
+from coopgraph.sparql.wire import RECYCLE, TEXT, Answer, BadRequest, Message
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
     from coopgraph.sparql.queryfile import SavedQuery
 
-Answer = tuple[int, str, bytes, dict[str, str]]  # status, content type, body, extra headers
 HTML = "text/html; charset=utf-8"
-TEXT = "text/plain; charset=utf-8"
 READ_ONLY = "this endpoint is read-only: SPARQL updates and graph writes are refused\n"
-RECYCLE = "X-Coopgraph-Recycle"
-"""A worker's own header (never sent): answer given, now replace me (I hit the memory cap)."""
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
@@ -114,6 +108,8 @@ class Settings:
     client_timeout: float = 10.0
     """Seconds a client has to send a whole request (line, headers, body), and to be silent between reads."""
     max_body: int = 10 * 1024 * 1024
+    log: bool = True
+    """A line on stderr for each request (``coopgraph serve -q``: none)."""
 
 
 MEMORY_LIMIT = 3_000_000
@@ -186,16 +182,20 @@ def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
     from coopgraph.sparql.query import collect, execute, query_prefixes
     from coopgraph.sparql.results import SOLUTION_FORMATS, compact, render, write_solutions, write_triples
 
-    prefixes = query_prefixes(base)
-    if job.get("check"):
+    prefixes = _PREFIXES.get(base) or _PREFIXES.setdefault(base, query_prefixes(base))
+    check = [n for n in job.get("check") or () if _named(job["bindings"].get(n)) not in _FOUND]
+    if check:
         from coopgraph.sparql.query import check_names
 
-        check_names(store, job["bindings"], job["check"], prefixes, where=job["source"])
+        check_names(store, job["bindings"], check, prefixes, where=job["source"])
+        if len(_FOUND) > 100_000:
+            _FOUND.clear()
+        _FOUND.update(_named(job["bindings"].get(n)) for n in check)
     answer = execute(
         store,
         job["text"],
         bindings=job["bindings"],
-        prefixes=prefixes,
+        prefixes=used_prefixes(job["text"], prefixes),
         source=job["source"],
         default_graphs=job["default_graphs"],
         named_graphs=job["named_graphs"],
@@ -242,6 +242,30 @@ def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
         )
         return 200, HTML, body, headers
     return 200, media_type(fmt), render(result, fmt, prefixes=prefixes), headers
+
+
+_PREFIXES: dict[str, dict[str, str]] = {}
+"""base -> :func:`~coopgraph.sparql.query.query_prefixes` (a worker asks for the same ones every request)."""
+_FOUND: set[str | None] = set()
+"""IRIs given to a saved query that are in the graph: a worker's store never changes, so each is checked once."""
+
+
+def _named(term: object) -> str | None:
+    return getattr(term, "value", None) if type(term).__name__ == "NamedNode" else None
+
+
+def used_prefixes(text: str, prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes a text may use undeclared: those whose ``name:`` it contains (the rule of
+    :func:`~coopgraph.sparql.query.with_prefixes`); Oxigraph parses a query faster without the rest."""
+    if len(text) > 4096:
+        return dict(prefixes)
+    names = _used_names(text, tuple(prefixes))
+    return {name: prefixes[name] for name in names}
+
+
+@functools.lru_cache(maxsize=512)
+def _used_names(text: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(n for n in names if re.search(rf"(?<![\w?$]){re.escape(n)}:", text))
 
 
 def _entity(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
@@ -314,40 +338,52 @@ def worker_store(store_path: str, where: str = "auto") -> ox.Store:
     return memory
 
 
-def _worker(conn: Connection, store_path: str, base: str, where: str = "auto", memory: int = 0) -> None:
-    """A worker process: open the store (or copy it into memory), cap its memory, then answer jobs
-    until told to stop.  Past the cap a query fails (MemoryError here, or an abort inside
-    Oxigraph); either way the pool replaces this worker."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
-    store = worker_store(store_path, where)
+def answer(store: ox.Store, job: Mapping[str, Any], base: str, memory: int = 0) -> Answer:
+    """A job's answer, every failure an HTTP status: refused 403, bad 400, over the memory cap 503
+    (and this worker is recycled: :data:`~coopgraph.sparql.wire.RECYCLE`)."""
+    from coopgraph.sparql import query
+
+    try:
+        return run_job(store, job, base)
+    except query.Refused as refused:
+        return 403, TEXT, f"{refused}\n".encode(), {}
+    except CoopgraphError as error:
+        return 400, TEXT, f"{error}\n".encode(), {}
+    except MemoryError:
+        return 503, TEXT, memory_message(memory), {RECYCLE: "1"}
+    except RecursionError:
+        return 400, TEXT, b"the query is nested too deeply\n", {}
+    except Exception as error:
+        return 500, TEXT, f"internal error: {error!r}\n".encode(), {}
+
+
+def _worker(
+    listener: socket.socket,
+    control: socket.socket,
+    slot: Any,
+    store_path: str,
+    settings: Settings,
+    graphs: Mapping[str, int],
+    address: tuple[str, int],
+) -> None:
+    """A worker process: open the store (or copy it into memory), cap its memory, then answer HTTP
+    on the shared listening socket until told to stop.  Past the cap a query fails (MemoryError
+    here: answered 503, then this worker exits; or an abort inside Oxigraph: the supervisor
+    answers); either way a fresh worker takes its place."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's to handle
+    store = worker_store(store_path, settings.store)
     from coopgraph.sparql import pages, query, results  # noqa: F401 - loaded before the clock of a first query starts
+    from coopgraph.sparql.queryfile import saved_queries
+    from coopgraph.sparql.wire import serve_connections
 
     query.inspect("ASK {}")  # loads rdflib's SPARQL grammar now, not in a first request
-    cap_memory(memory)
-    conn.send("ready")
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):  # the server went away
-            return
-        if job is None:
-            return
-        recycle = False
-        try:
-            answer = run_job(store, job, base)
-        except query.Refused as refused:
-            answer = (403, TEXT, f"{refused}\n".encode(), {})
-        except CoopgraphError as error:
-            answer = (400, TEXT, f"{error}\n".encode(), {})
-        except MemoryError:
-            answer, recycle = (503, TEXT, memory_message(memory), {RECYCLE: "1"}), True
-        except RecursionError:
-            answer = (400, TEXT, b"the query is nested too deeply\n", {})
-        except Exception as error:
-            answer = (500, TEXT, f"internal error: {error!r}\n".encode(), {})
-        conn.send(answer)
-        if recycle:
-            return
+    site = Site(settings, store, saved_queries(), dict(graphs), address)
+    cap_memory(settings.memory)
+    control.send(b"ready")
+    if control.recv(64) != b"go":  # the supervisor stopped before every worker was ready
+        return
+    options = {"client_timeout": settings.client_timeout, "max_body": settings.max_body, "log": settings.log}
+    serve_connections(listener, control, slot, lambda message: Request(site, message).answer(), options)
 
 
 def memory_message(memory: int) -> bytes:
@@ -374,275 +410,55 @@ def cap_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-# --- the pool of workers ------------------------------------------------------------------------
+# --- HTTP requests, answered in the worker -----------------------------------------------------------
 
 
-class _Worker:
-    def __init__(self, context: Any, store_path: str, base: str, where: str = "auto", memory: int = 0) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, store_path, base, where, memory), daemon=True)
-        self.process.start()
-        child.close()
+@dataclass
+class Site:
+    """What a worker answers from: the settings, its store, the saved queries, the graphs' sizes, the address."""
 
-    def ready(self, seconds: float = 120.0) -> bool:
-        """Wait until the worker has opened the store; False when it died or hung instead."""
-        try:
-            return bool(self.conn.poll(seconds) and self.conn.recv() == "ready")
-        except (EOFError, OSError):
-            return False
+    settings: Settings
+    store: ox.Store
+    saved: Mapping[str, SavedQuery]
+    graphs: Mapping[str, int]
+    address: tuple[str, int]
 
-    def stop(self, *, kill: bool = False) -> None:
-        if kill:
-            self.process.kill()
+
+class Request:
+    """One request routed to its answer (read by :mod:`coopgraph.sparql.wire`, answered here)."""
+
+    __slots__ = ("body", "headers", "method", "path", "site")
+
+    def __init__(self, site: Site, message: Message) -> None:
+        self.site = site
+        self.path = message.path
+        self.headers = message.headers
+        self.body = message.body
+        self.method = message.method
+
+    def answer(self) -> Answer:
+        """The answer to the request: status, content type, body, extra headers (HTML pages get the CSP)."""
+        method = self.method
+        if method in ("PUT", "DELETE", "PATCH"):
+            found: Answer = (403, TEXT, READ_ONLY.encode(), {})
+        elif method == "OPTIONS":
+            allow = {"Allow": "GET, HEAD, POST, OPTIONS", "Access-Control-Allow-Headers": "Content-Type, Accept"}
+            found = (204, TEXT, b"", allow)
         else:
-            with contextlib.suppress(OSError):
-                self.conn.send(None)
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(timeout=5)
-        self.conn.close()
-
-
-class Pool:
-    """Worker processes that each hold the store; a query past the time limit costs its worker."""
-
-    def __init__(self, store_path: Path, settings: Settings) -> None:
-        self.context = multiprocessing.get_context("spawn")
-        self.store_path = str(store_path)
-        self.settings = settings
-        self.idle: queue.Queue[_Worker] = queue.Queue()
-        self.all: set[_Worker] = set()
-        self.lock = threading.Lock()
-        for _ in range(max(1, settings.workers)):
-            self._add(wait=True)
-
-    def _add(self, *, wait: bool = False) -> None:
-        """Start a worker; it joins the idle ones once it has the store open (so its start costs no query time)."""
-        settings = self.settings
-        worker = _Worker(self.context, self.store_path, settings.base, settings.store, settings.memory)
-        with self.lock:
-            self.all.add(worker)
-
-        def join() -> bool:
-            if worker.ready():
-                self.idle.put(worker)
-                return True
-            with self.lock:
-                self.all.discard(worker)
-            worker.stop(kill=True)
-            return False
-
-        if wait:
-            if not join():
-                raise CoopgraphError(f"{self.store_path}: a query worker could not open the store")
-        else:
-            threading.Thread(target=join, daemon=True).start()
-
-    def run(self, job: Mapping[str, Any]) -> Answer:
-        limit = self.settings.timeout
-        try:
-            worker = self.idle.get(timeout=limit)
-        except queue.Empty:
-            return 503, TEXT, b"the endpoint is busy; try again\n", {"Retry-After": "5"}
-        timed_out = False
-        try:
-            worker.conn.send(dict(job))
-            if worker.conn.poll(limit):
-                answer: Answer = worker.conn.recv()
-                if RECYCLE not in answer[3]:
-                    self.idle.put(worker)
-                    return answer
-                self._replace(worker)
-                return answer[0], answer[1], answer[2], {k: v for k, v in answer[3].items() if k != RECYCLE}
-            timed_out = True
-        except (EOFError, OSError):
-            pass
-        self._replace(worker)
-        if timed_out:
-            return 503, TEXT, f"the query ran longer than the time limit of {limit:g} s\n".encode(), {}
-        if worker.process.exitcode in (-signal.SIGABRT, -signal.SIGKILL):
-            # Oxigraph aborts when an allocation fails under the cap (Rust's out-of-memory handler)
-            return 503, TEXT, memory_message(self.settings.memory), {}
-        return 500, TEXT, b"the query's worker process failed; it has been replaced\n", {}
-
-    def _replace(self, worker: _Worker) -> None:
-        with self.lock:
-            self.all.discard(worker)
-        worker.stop(kill=True)
-        self._add()
-
-    def close(self) -> None:
-        with self.lock:
-            workers, self.all = list(self.all), set()
-        for worker in workers:
-            worker.stop()
-
-
-# --- HTTP -----------------------------------------------------------------------------------------
-
-
-class Server(ThreadingHTTPServer):
-    """One thread per connection; a reaper closes connections whose request is overdue."""
-
-    daemon_threads = True
-
-    def __init__(
-        self,
-        address: tuple[str, int],
-        settings: Settings,
-        pool: Pool,
-        saved: Mapping[str, SavedQuery],
-        graphs: Mapping[str, int] | None = None,
-    ):
-        self.settings = settings
-        self.pool = pool
-        self.saved = saved
-        self.graphs = dict(graphs or {})
-        self.reading: dict[Handler, float] = {}  # connection -> the moment its request is overdue
-        self.reading_lock = threading.Lock()
-        self.request_queue_size = max(128, 32 * settings.workers)  # listen backlog: no SYN retries under load
-        super().__init__(address, Handler)
-        threading.Thread(target=self._reap, daemon=True).start()
-
-    def _reap(self) -> None:
-        """Cut off clients that take longer than ``client_timeout`` to send a request (slow-loris)."""
-        while True:
-            time.sleep(min(1.0, self.settings.client_timeout / 4))
-            now = time.monotonic()
-            with self.reading_lock:
-                overdue = [handler for handler, deadline in self.reading.items() if deadline < now]
-            for handler in overdue:
-                with contextlib.suppress(OSError):
-                    handler.connection.shutdown(socket.SHUT_RDWR)
-
-
-class BadRequest(Exception):
-    """A request we answer with ``status`` and close the connection."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: Server
-    server_version = "coopgraph"
-    protocol_version = "HTTP/1.1"
-    error_content_type = TEXT  # http.server's own errors (bad request line, headers too long): plain text
-    error_message_format = "%(code)d %(message)s: %(explain)s\n"
-
-    def setup(self) -> None:
-        super().setup()
-        with contextlib.suppress(OSError):
-            self.connection.settimeout(self.server.settings.client_timeout)  # each read and write
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def handle_one_request(self) -> None:
-        """One request, read within the client deadline (the reaper enforces it while we wait)."""
-        with self.server.reading_lock:
-            self.server.reading[self] = time.monotonic() + self.server.settings.client_timeout
-        try:
-            super().handle_one_request()
-        finally:
-            with self.server.reading_lock:
-                self.server.reading.pop(self, None)
-
-    def _read_done(self) -> None:
-        """The request is read: no client deadline while the answer is computed."""
-        with self.server.reading_lock:
-            self.server.reading.pop(self, None)
-
-    # -- verbs ---------------------------------------------------------------------------------
-    def do_GET(self) -> None:
-        self._read_done()
-        self._dispatch(None)
-
-    def do_HEAD(self) -> None:
-        self._read_done()
-        self._dispatch(None, head=True)
-
-    def do_POST(self) -> None:
-        try:
-            body = self._body()
-        except BadRequest as error:
-            self._fail(error)
-            return
-        self._read_done()
-        self._dispatch(body)
-
-    def do_PUT(self) -> None:
-        self._refuse()
-
-    def do_DELETE(self) -> None:
-        self._refuse()
-
-    def do_PATCH(self) -> None:
-        self._refuse()
-
-    def do_OPTIONS(self) -> None:
-        self._read_done()
-        self._send(
-            204,
-            TEXT,
-            b"",
-            {"Allow": "GET, HEAD, POST, OPTIONS", "Access-Control-Allow-Headers": "Content-Type, Accept"},
-        )
-
-    def _refuse(self) -> None:
-        try:
-            self._body()
-        except BadRequest as error:
-            self._fail(error)
-            return
-        self._read_done()
-        self._send(403, TEXT, READ_ONLY.encode())
-
-    def _body(self) -> bytes:
-        """The request body, read within the client deadline; BadRequest for a malformed or oversized one."""
-        if self.headers.get("Transfer-Encoding"):
-            raise BadRequest(411, "send the body with a Content-Length (chunked transfer is not accepted)")
-        given = self.headers.get_all("Content-Length") or []
-        if len(given) > 1:
-            raise BadRequest(400, "more than one Content-Length header")
-        text = (given[0] if given else "0").strip()
-        if not text.isdigit() or len(text) > 18:
-            raise BadRequest(400, f"Content-Length must be a whole number of bytes, not {text[:40]!r}")
-        length = int(text)
-        if length > self.server.settings.max_body:
-            raise BadRequest(413, f"request body too large (at most {self.server.settings.max_body} bytes)")
-        chunks, remaining = [], length
-        while remaining > 0:
             try:
-                chunk = self.rfile.read1(min(remaining, 65536))
-            except (TimeoutError, OSError):
-                chunk = b""
-            if not chunk:
-                waited = self.server.settings.client_timeout
-                raise BadRequest(408, f"the request body did not arrive within {waited:g} s")
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
-
-    def _fail(self, error: BadRequest) -> None:
-        self.close_connection = True
-        with contextlib.suppress(OSError):
-            self._send(error.status, TEXT, f"{error}\n".encode(), {"Connection": "close"})
-
-    # -- routing -------------------------------------------------------------------------------
-    def _dispatch(self, body: bytes | None, *, head: bool = False) -> None:
-        try:
-            answer = self._route(body)
-        except BadRequest as error:
-            answer = error.status, TEXT, f"{error}\n".encode(), {}
-        status, ctype, content, headers = answer
-        self._send(status, ctype, content, headers, head=head)
+                found = self._route(self.body if method == "POST" else None)
+            except BadRequest as error:
+                found = error.status, TEXT, f"{error}\n".encode(), {}
+        if found[1].startswith("text/html"):
+            found[3].setdefault("Content-Security-Policy", CSP)
+            found[3].setdefault("X-Frame-Options", "DENY")
+        return found
 
     def _route(self, body: bytes | None) -> Answer:
         url = urlsplit(self.path)
         params = parse_qs(url.query, keep_blank_values=True)
         path = url.path
-        settings = self.server.settings
+        settings = self.site.settings
         base_path = urlsplit(settings.base).path
         if path in ("/sparql", "/sparql/"):
             return self._sparql(params, body)
@@ -753,7 +569,7 @@ class Handler(BaseHTTPRequestHandler):
         """This endpoint's own IRI, from the Host the client used when it is a plain host[:port]."""
         host = self.headers.get("Host") or ""
         if not re.fullmatch(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?", host):
-            bound = self.server.server_address
+            bound = self.site.address
             host = f"{bound[0]!s}:{bound[1]}"
         return f"http://{host}/sparql"
 
@@ -761,7 +577,7 @@ class Handler(BaseHTTPRequestHandler):
         from coopgraph.sparql.results import write_graph
         from coopgraph.sparql.service import description
 
-        settings = self.server.settings
+        settings = self.site.settings
         limits = {
             "timeout": settings.timeout,
             "max_rows": settings.max_rows,
@@ -769,7 +585,7 @@ class Handler(BaseHTTPRequestHandler):
             "max_body": settings.max_body,
             "client_timeout": settings.client_timeout,
         }
-        triples = description(self._endpoint_iri(), self.server.graphs, limits=limits)
+        triples = description(self._endpoint_iri(), self.site.graphs, limits=limits)
         fmt = negotiate(self._accept(), {k: v for k, v in GRAPH_TYPES.items() if v != "html"}, "turtle")
         prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#", "void": "http://rdfs.org/ns/void#"}
         prefixes |= {"formats": "http://www.w3.org/ns/formats/", "limits": "https://w3id.org/coopgraph/service#"}
@@ -797,14 +613,14 @@ class Handler(BaseHTTPRequestHandler):
             "named_graphs": None if named_graphs is None else list(named_graphs),
             "accept": self._accept(),
             "format": _first(params, "format") or _first(params, "output"),
-            "max_rows": self.server.settings.max_rows,
+            "max_rows": self.site.settings.max_rows,
         }
-        return self.server.pool.run(job)
+        return answer(self.site.store, job, self.site.settings.base, self.site.settings.memory)
 
     def _front(self) -> Answer:
         from coopgraph.sparql import pages
 
-        body = pages.front_page(has_graph=self._graph_file().is_file(), queries=list(self.server.saved.values()))
+        body = pages.front_page(has_graph=self._graph_file().is_file(), queries=list(self.site.saved.values()))
         return 200, HTML, pages.page("coopgraph", body), {}
 
     def _list(self) -> Answer:
@@ -812,7 +628,7 @@ class Handler(BaseHTTPRequestHandler):
 
         from coopgraph.sparql import pages
 
-        saved = list(self.server.saved.values())
+        saved = list(self.site.saved.values())
         if self._wants_html():
             return 200, HTML, pages.page("Saved questions", pages.queries_page(saved)), {}
         listing = [
@@ -837,20 +653,20 @@ class Handler(BaseHTTPRequestHandler):
         from coopgraph.sparql.query import query_prefixes
         from coopgraph.sparql.queryfile import bind
 
-        saved = self.server.saved.get(name)
+        saved = self.site.saved.get(name)
         if saved is None:
-            names = ", ".join(self.server.saved)
+            names = ", ".join(self.site.saved)
             return 404, TEXT, f"no saved query '{name}'; saved queries: {names}\n".encode(), {}
         given = {k: v[-1] for k, v in params.items() if k not in ("format", "output")}
         try:
-            bindings = bind(saved.params, given, query_prefixes(self.server.settings.base), where=f"/queries/{name}")
+            bindings = bind(saved.params, given, query_prefixes(self.site.settings.base), where=f"/queries/{name}")
         except CoopgraphError as error:
             return 400, TEXT, f"{error}\n".encode(), {}
         check = [n for n in given if saved.params[n].type == "iri"]  # a value naming nothing: 400 + did-you-mean
         return self._run(saved.text, bindings, params, source=f"queries/{name}.rq", check=check)
 
     def _graph_file(self) -> Path:
-        return self.server.settings.out_dir / "coopgraph.html"
+        return self.site.settings.out_dir / "coopgraph.html"
 
     def _graph(self) -> Answer:
         path = self._graph_file()
@@ -866,7 +682,7 @@ class Handler(BaseHTTPRequestHandler):
             "accept": self._accept(),
             "format": _first(params, "format"),
             "lang": lang,
-            "max_rows": self.server.settings.max_rows,
+            "max_rows": self.site.settings.max_rows,
         }
         try:
             import pyoxigraph as ox
@@ -874,35 +690,7 @@ class Handler(BaseHTTPRequestHandler):
             ox.NamedNode(iri)
         except ValueError:
             return 400, TEXT, f"not an IRI: {iri}\n".encode(), {}
-        return self.server.pool.run(job)
-
-    # -- output --------------------------------------------------------------------------------
-    def _send(
-        self, status: int, ctype: str, body: bytes, headers: Mapping[str, str] | None = None, *, head: bool = False
-    ) -> None:
-        """Status, headers and body in one write (two writes meet Nagle and delayed ACKs: ~40 ms a request)."""
-        extra = dict(headers or {})
-        if ctype.startswith("text/html"):
-            extra.setdefault("Content-Security-Policy", CSP)
-            extra.setdefault("X-Frame-Options", "DENY")
-        if self.close_connection and "Connection" not in extra:
-            extra["Connection"] = "close"
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Vary", "Accept, Accept-Language")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
-        for key, value in extra.items():
-            self.send_header(key, value)
-        pending: list[bytes] = getattr(self, "_headers_buffer", [])  # what send_header gathered
-        data = b"".join(pending) + b"\r\n" + (b"" if head else body)
-        pending.clear()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+        return answer(self.site.store, job, self.site.settings.base, self.site.settings.memory)
 
 
 def _first(params: Mapping[str, list[str]], key: str) -> str | None:
@@ -924,21 +712,36 @@ def _language(header: str | None) -> str:
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM); workers and sockets are closed on the way out."""
     from coopgraph.graph.store import STORE_LINK, open_store
-    from coopgraph.sparql.queryfile import saved_queries
+    from coopgraph.sparql.workers import Supervisor
 
     built = open_store(settings.out_dir)  # a clear error now when there is no build
     graphs = {g.value: sum(1 for _ in built.quads_for_pattern(None, None, None, g)) for g in built.named_graphs()}
     del built
-    store_path = (settings.out_dir / STORE_LINK).resolve()
-    saved = saved_queries()
-    pool = Pool(store_path, settings)
+    store_path = str((settings.out_dir / STORE_LINK).resolve())
     try:
-        server = Server((host, port), settings, pool, saved, graphs)
+        listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen(max(128, 32 * settings.workers))  # listen backlog: no SYN retries under load
     except OSError as error:
-        pool.close()
         raise CoopgraphError(f"cannot listen on {host}:{port} ({error.strerror or error})") from None
-    bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
-    print(f"coopgraph: serving http://{bound_host}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops", file=sys.stderr)
+    bound = listener.getsockname()
+    address = (str(bound[0]), int(bound[1]))
+    supervisor = Supervisor(
+        listener,
+        _worker,
+        (store_path, settings, graphs, address),
+        count=settings.workers,
+        timeout=settings.timeout,
+        died_message=lambda code: _died(code, settings.memory),
+    )
+    try:
+        supervisor.start()
+    except BaseException:
+        listener.close()
+        raise
+    print(f"coopgraph: serving http://{address[0]}:{address[1]}/ (SPARQL at /sparql); Ctrl-C stops", file=sys.stderr)
+    supervisor.release()  # the first answer comes after that line
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"coopgraph: listening on {host}: anyone who can reach this address can query", file=sys.stderr)
 
@@ -947,11 +750,19 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> N
 
     previous = signal.signal(signal.SIGTERM, stop) if threading.current_thread() is threading.main_thread() else None
     try:
-        server.serve_forever()
+        supervisor.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        pool.close()
+        supervisor.close()
+        listener.close()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _died(exitcode: int | None, memory: int) -> tuple[int, bytes]:
+    """What the client of a worker that died while answering is told."""
+    if exitcode in (-signal.SIGABRT, -signal.SIGKILL):
+        # Oxigraph aborts when an allocation fails under the cap (Rust's out-of-memory handler)
+        return 503, memory_message(memory)
+    return 500, b"the query's worker process failed; it has been replaced\n"
