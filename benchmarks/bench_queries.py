@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--where", default="memory,disk", help="memory, disk or both")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--slow", type=float, default=10.0, help="a first run slower than this is not repeated")
+    parser.add_argument(
+        "--reference", type=Path, help="a folder of earlier query texts (NAME.rq): also time each with raw pyoxigraph"
+    )
     args = parser.parse_args(argv)
 
     import pyoxigraph as ox
@@ -76,8 +79,12 @@ def main(argv: list[str] | None = None) -> int:
             answer = store.query(text, prefixes=prefixes, substitutions=subs, use_default_graph_as_union=True)
             return 1 if isinstance(answer, ox.QueryBoolean) else len([tuple(item) for item in answer])
 
+        ways: list[tuple[str, Any]] = [("ours", ours), ("raw", raw)]
+        earlier = args.reference / f"{name}.rq" if args.reference else None
+        if earlier is not None and earlier.exists():
+            ways.append(("raw-before", lambda store, text=earlier.read_text(encoding="utf-8"): raw(store, text)))
         for where, store in stores.items():
-            for way, call in (("ours", ours), ("raw", raw)):
+            for way, call in ways:
                 times, rows = [], 0
                 for attempt in range(args.repeats):
                     started = time.perf_counter()
