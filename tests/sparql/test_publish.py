@@ -91,8 +91,13 @@ def test_every_saved_query_gives_the_same_rows_remotely(published: Server, shipp
         there = run_remote(published.query_url, saved.text, bindings=bindings, prefixes=prefixes,
                            default_graphs=[GRAPH], timeout=60)
     except CoopgraphError as error:
-        if published.name == "virtuoso" and name in VIRTUOSO_ESTIMATE and "exceeds the limit" in str(error):
-            pytest.xfail(f"Virtuoso 7.2 estimates {name} too slow to run")  # strict: any other answer fails below
+        if published.name == "virtuoso" and name in VIRTUOSO_ESTIMATE | VIRTUOSO_FEWER and "exceeds the limit" in str(
+            error
+        ):
+            # strict for VIRTUOSO_ESTIMATE (any other answer fails below); for a query Virtuoso already answers
+            # wrongly, its estimate swings with the statistics of what earlier tests loaded (437-1,433 s seen for
+            # cooperation-network against its 400 s limit, in some whole-suite runs only)
+            pytest.xfail(f"Virtuoso 7.2 estimates {name} too slow to run")
         if published.name == "virtuoso" and "no answer within" in str(error):
             # Virtuoso 7.2's optimiser sometimes spends minutes planning a query of many OPTIONALs (seen for
             # `signatories` and `partners-of-country`, each fast in other runs): its speed is not ours to test
