@@ -89,3 +89,13 @@ def test_a_contradiction_found_on_disk_leaves_the_previous_version(tmp_path: Pat
         pipeline.build(tiny_copy, out, reasoner="rules", disk_from=0)
     assert (out / "current").resolve() == current
     assert sorted(p.name for p in out.iterdir()) == listing
+
+
+def test_the_on_disk_load_in_small_batches_gives_the_same_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches cut at line ends: a batch of 1,000 bytes splits the world into hundreds of loads, none broken."""
+    pipeline.build(TINY, tmp_path / "whole", reasoner="none", disk_from=0)
+    monkeypatch.setattr(pipeline, "DISK_LOAD_BATCH", 1000)
+    pipeline.build(TINY, tmp_path / "batched", reasoner="none", disk_from=0)
+    stores = [ox.Store.read_only(str((tmp_path / name / STORE_LINK).resolve())) for name in ("whole", "batched")]
+    assert _quads(stores[0]) == _quads(stores[1])
+    assert (tmp_path / "whole" / "coopgraph.trig").read_bytes() == (tmp_path / "batched" / "coopgraph.trig").read_bytes()
