@@ -136,6 +136,7 @@ def check(
         with stage("checking the shapes and violation queries"):
             problems: list[Problem] = shape_problems(store, origins)
             problems += query_problems(store, origins)
+    release_memory()  # the sets the shapes compared
     if problems:
         raise CoopgraphError(problems)
     return Checked(counted, store, origins, base, on_disk=on_disk)

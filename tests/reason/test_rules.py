@@ -90,3 +90,31 @@ def test_ntriples_fast_path_gives_the_same_graph() -> None:
     assert len(fast) > 500
     assert set(fast) == set(reason(ontology, asserted, reasoner="rules", origins=origins))
     assert text == reason_ntriples(ontology, ntriples(world)[0])  # deterministic bytes
+
+
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_the_rules_in_the_builds_store_infer_what_the_scratch_copy_does(on_disk: bool, tmp_path: object) -> None:
+    """In place (named graphs read as one default graph, one update per rule row) = the copied default graph.
+
+    The scratch path is the one the HermiT comparisons check; the build's store keeps its three graphs
+    and no rounds' graphs.
+    """
+    from pathlib import Path
+
+    from coopgraph.graph.store import graph_node
+    from coopgraph.pipeline import check
+    from coopgraph.reason.reasoner import reason
+
+    checked = check(SHIPPED, store_dir=Path(str(tmp_path)) / "store" if on_disk else None)
+    assert checked.on_disk is on_disk
+    expected = reason(checked.ontology, checked.asserted, reasoner="rules")
+    from coopgraph.reason.reasoner import reason_store
+
+    reason_store(checked.store, reasoner="rules", origins=checked.origins)
+    inferred = {
+        (q.subject.value, q.predicate.value, q.object.value)
+        for q in checked.store.quads_for_pattern(None, None, None, graph_node("inferred"))
+    }
+    assert inferred == {(str(s), str(p), str(o)) for s, p, o in expected}
+    assert not rules.inferred_graphs(checked.store)
+    assert {g.value.rsplit("/", 1)[-1] for g in checked.store.named_graphs()} == {"ontology", "asserted", "inferred"}  # type: ignore[union-attr]

@@ -90,9 +90,12 @@ def rule_updates(axioms: Axioms, *, new: str | None, into: str, using: list[str]
     ]
     updates = []
     for head, names, rows, premise, resource in rules:
-        if rows:
-            guard = f" FILTER(!isLiteral(?{resource}))" if resource else ""
-            updates.append(insert(head, f"{values_clause(names, rows)} {fresh(premise)}{guard}"))
+        guard = f" FILTER(!isLiteral(?{resource}))" if resource else ""
+        # in the build's store, one update per row: an update is one transaction, held in memory until it
+        # commits (an on-disk store's too), and one row's facts are a fraction of a whole rule's; the same
+        # facts either way, since no update of a round sees what another wrote in that round
+        for group in ([rows] if using is None else [[row] for row in sorted(set(rows))]) if rows else []:
+            updates.append(insert(head, f"{values_clause(names, group)} {fresh(premise)}{guard}"))
     for prop, chain in axioms.chains:
         steps = [_step(f"?v{i}", step, f"?v{i + 1}") for i, step in enumerate(chain)]
         head = f"?v0 <{prop}> ?v{len(chain)}"
