@@ -639,7 +639,8 @@ def _size_report(res: dict[str, Any]) -> list[str]:
             f"{fmt_s(base['yaml'])} | {ratio(build['curate'], base['yaml'])} | | |"
         )
         out.append(
-            f"| … populate (N-Triples into the on-disk store from 2,000 agreements, else memory), SHACL shapes + violation queries, store released "
+            "| … populate (N-Triples into the on-disk store from 2,000 agreements, else memory), "
+            "SHACL shapes + violation queries, store released "
             f"vs N-Triples bulk load | {fmt_s(build['populate_store'])} | {fmt_s(base['load'])} | "
             f"{ratio(build['populate_store'], base['load'])} | | |"
         )

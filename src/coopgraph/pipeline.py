@@ -153,8 +153,10 @@ def tally(world: World) -> dict[str, int]:
     }
 
 
-def populate_store(world: World, *, base: str = DEFAULT_BASE, path: Path | None = None) -> tuple[ox.Store, Origins]:
-    """The ontology and the asserted graph in a new store (in memory, or on disk at ``path``), and where each node came from."""
+def populate_store(
+    world: World, *, base: str = DEFAULT_BASE, path: Path | None = None
+) -> tuple[ox.Store, Origins]:
+    """The ontology and the asserted graph in a new store (in memory, or on disk at ``path``), and where nodes came from."""
     import pyoxigraph as ox
 
     from coopgraph.graph.populate import traced_ntriples

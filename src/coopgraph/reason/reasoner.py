@@ -158,11 +158,13 @@ def reason_store(
         store.bulk_load(found.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=inferred)
         return
     axioms = compile_axioms(_rdflib_graph(store, ontology))
-    nodes = rules.subjects(rules.Facts(store, [asserted])) | set(axioms.individuals)
+    view: Any = rules.Facts(store, [asserted])  # read like a store
+    nodes = rules.subjects(view) | set(axioms.individuals)
     facts = [ontology, asserted]
     try:
         dated = rules.infer_store(store, axioms, facts=facts)
-        _raise_contradictions(rules.Facts(store, facts), axioms, origins)
+        view = rules.Facts(store, facts)
+        _raise_contradictions(view, axioms, origins)
         found_triples = rules.inferred_triples(store, nodes, axioms)
         store.bulk_extend(
             ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), inferred) for s, p, o in found_triples

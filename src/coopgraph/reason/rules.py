@@ -177,7 +177,7 @@ class Facts:
         self.store, self.data = store, list(data)
 
     @property
-    def graphs(self) -> list[ox.NamedNode]:
+    def graphs(self) -> list[Any]:
         return [*self.data, *inferred_graphs(self.store)]
 
     def query(self, query: str, **options: Any) -> Any:
