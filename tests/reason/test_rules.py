@@ -118,3 +118,14 @@ def test_the_rules_in_the_builds_store_infer_what_the_scratch_copy_does(on_disk:
     assert inferred == {(str(s), str(p), str(o)) for s, p, o in expected}
     assert not rules.inferred_graphs(checked.store)
     assert {g.value.rsplit("/", 1)[-1] for g in checked.store.named_graphs()} == {"ontology", "asserted", "inferred"}  # type: ignore[union-attr]
+
+
+def test_drop_graphs_removes_in_batches_blank_nodes_and_odd_literals_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    store, graph, kept = ox.Store(), ox.NamedNode("urn:g"), ox.NamedNode("urn:kept")
+    p = ox.NamedNode("urn:p")
+    store.extend([ox.Quad(ox.NamedNode(f"urn:s{i}"), p, ox.Literal(f'v"{i}\\\n', language="en"), graph) for i in range(120)])
+    store.add(ox.Quad(ox.BlankNode("b1"), p, ox.Literal("2024", datatype=ox.NamedNode("urn:dt")), graph))
+    store.add(ox.Quad(ox.NamedNode("urn:x"), p, ox.NamedNode("urn:y"), kept))
+    monkeypatch.setattr(rules, "DROP_BATCH", 50)
+    rules.drop_graphs(store, [graph])
+    assert list(store.named_graphs()) == [kept] and len(store) == 1

@@ -171,8 +171,7 @@ def reason_store(
         )
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in dated)
     finally:  # the rounds' graphs go, whether the inferred graph was written or a contradiction stopped it
-        for graph in rules.inferred_graphs(store):
-            store.update(f"DROP SILENT GRAPH <{graph.value}>")
+        rules.drop_graphs(store, rules.inferred_graphs(store))
 
 
 def dated_store(store: ox.Store) -> None:
