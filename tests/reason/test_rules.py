@@ -123,7 +123,8 @@ def test_the_rules_in_the_builds_store_infer_what_the_scratch_copy_does(on_disk:
 def test_drop_graphs_removes_in_batches_blank_nodes_and_odd_literals_too(monkeypatch: pytest.MonkeyPatch) -> None:
     store, graph, kept = ox.Store(), ox.NamedNode("urn:g"), ox.NamedNode("urn:kept")
     p = ox.NamedNode("urn:p")
-    store.extend([ox.Quad(ox.NamedNode(f"urn:s{i}"), p, ox.Literal(f'v"{i}\\\n', language="en"), graph) for i in range(120)])
+    odd = [ox.Literal(f'v"{i}\\\n', language="en") for i in range(120)]  # quotes, backslashes, newlines
+    store.extend([ox.Quad(ox.NamedNode(f"urn:s{i}"), p, value, graph) for i, value in enumerate(odd)])
     store.add(ox.Quad(ox.BlankNode("b1"), p, ox.Literal("2024", datatype=ox.NamedNode("urn:dt")), graph))
     store.add(ox.Quad(ox.NamedNode("urn:x"), p, ox.NamedNode("urn:y"), kept))
     monkeypatch.setattr(rules, "DROP_BATCH", 50)
