@@ -275,9 +275,15 @@ def build(
                 version.publish(files, checked.store)
             else:
                 written = ox.Store(str(version.store_dir))
-                version.guard(copy_store, checked.store, written, version.path)
-                version.publish(files, written)
-                del written
+                failure: BaseException | None = None
+                try:
+                    version.guard(copy_store, checked.store, written, version.path)
+                    version.publish(files, written)
+                except BaseException as error:  # noqa: BLE001 - raised again below
+                    failure = _without_frames(error)
+                del written  # RocksDB closed before its version directory is removed (else it may write on)
+                if failure is not None:
+                    raise failure
     return Summary(counts(checked), [*(out_dir / name for name in files), out_dir / STORE_LINK])
 
 
@@ -298,6 +304,15 @@ def _reason_and_prepare(
         release_memory()  # what the rules' Python side held, handed back
     with stage("preparing Turtle, TriG and the explorer"):
         return outputs(checked, scratch)
+
+
+def _without_frames(error: BaseException) -> BaseException:
+    """The error without its tracebacks (theirs too that it came from): their frames hold the store open."""
+    seen: BaseException | None = error
+    while seen is not None:
+        seen.__traceback__ = None
+        seen = seen.__context__ or seen.__cause__
+    return error
 
 
 class ScratchFull(OSError):
