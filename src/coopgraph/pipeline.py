@@ -156,7 +156,7 @@ def tally(world: World) -> dict[str, int]:
 def populate_store(
     world: World, *, base: str = DEFAULT_BASE, path: Path | None = None
 ) -> tuple[ox.Store, Origins]:
-    """The ontology and the asserted graph in a new store (in memory, or on disk at ``path``), and where nodes came from."""
+    """The ontology and the asserted graph in a new store (in memory, or on disk at ``path``), and each node's origin."""
     import pyoxigraph as ox
 
     from coopgraph.graph.populate import traced_ntriples
@@ -279,7 +279,7 @@ def build(
                 try:
                     version.guard(copy_store, checked.store, written, version.path)
                     version.publish(files, written)
-                except BaseException as error:  # noqa: BLE001 - raised again below
+                except BaseException as error:  # raised again below
                     failure = _without_frames(error)
                 del written  # RocksDB closed before its version directory is removed (else it may write on)
                 if failure is not None:
@@ -321,7 +321,7 @@ class ScratchFull(OSError):
 
 @contextlib.contextmanager
 def _scratch(out_dir: Path) -> Iterator[None]:
-    """A scratch write (or the on-disk store's) that failed is a build that cannot be written: one line naming ``out_dir``."""
+    """A scratch write (or the on-disk store's) that failed: a build that cannot be written, one line naming ``out_dir``."""
     from coopgraph.files import unwritable
 
     try:
