@@ -156,7 +156,7 @@ def tally(world: World) -> dict[str, int]:
 def populate_store(
     world: World, *, base: str = DEFAULT_BASE, path: Path | None = None
 ) -> tuple[ox.Store, Origins]:
-    """The ontology and the asserted graph in a new store (in memory, or on disk at ``path``), and each node's origin."""
+    """The ontology and the asserted graph in a new store (in memory or on disk at ``path``), and origins."""
     import pyoxigraph as ox
 
     from coopgraph.graph.populate import traced_ntriples
@@ -321,7 +321,7 @@ class ScratchFull(OSError):
 
 @contextlib.contextmanager
 def _scratch(out_dir: Path) -> Iterator[None]:
-    """A scratch write (or the on-disk store's) that failed: a build that cannot be written, one line naming ``out_dir``."""
+    """A failed scratch write (or on-disk store write): a build that cannot be written, one line naming ``out_dir``."""
     from coopgraph.files import unwritable
 
     try:
