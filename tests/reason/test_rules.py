@@ -90,3 +90,43 @@ def test_ntriples_fast_path_gives_the_same_graph() -> None:
     assert len(fast) > 500
     assert set(fast) == set(reason(ontology, asserted, reasoner="rules", origins=origins))
     assert text == reason_ntriples(ontology, ntriples(world)[0])  # deterministic bytes
+
+
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_the_rules_in_the_builds_store_infer_what_the_scratch_copy_does(on_disk: bool, tmp_path: object) -> None:
+    """In place (named graphs read as one default graph, one update per rule row) = the copied default graph.
+
+    The scratch path is the one the HermiT comparisons check; the build's store keeps its three graphs
+    and no rounds' graphs.
+    """
+    from pathlib import Path
+
+    from coopgraph.graph.store import graph_node
+    from coopgraph.pipeline import check
+    from coopgraph.reason.reasoner import reason
+
+    checked = check(SHIPPED, store_dir=Path(str(tmp_path)) / "store" if on_disk else None)
+    assert checked.on_disk is on_disk
+    expected = reason(checked.ontology, checked.asserted, reasoner="rules")
+    from coopgraph.reason.reasoner import reason_store
+
+    reason_store(checked.store, reasoner="rules", origins=checked.origins)
+    inferred = {
+        (q.subject.value, q.predicate.value, q.object.value)
+        for q in checked.store.quads_for_pattern(None, None, None, graph_node("inferred"))
+    }
+    assert inferred == {(str(s), str(p), str(o)) for s, p, o in expected}
+    assert not rules.inferred_graphs(checked.store)
+    assert {g.value.rsplit("/", 1)[-1] for g in checked.store.named_graphs()} == {"ontology", "asserted", "inferred"}  # type: ignore[union-attr]
+
+
+def test_drop_graphs_removes_in_batches_blank_nodes_and_odd_literals_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    store, graph, kept = ox.Store(), ox.NamedNode("urn:g"), ox.NamedNode("urn:kept")
+    p = ox.NamedNode("urn:p")
+    odd = [ox.Literal(f'v"{i}\\\n', language="en") for i in range(120)]  # quotes, backslashes, newlines
+    store.extend([ox.Quad(ox.NamedNode(f"urn:s{i}"), p, value, graph) for i, value in enumerate(odd)])
+    store.add(ox.Quad(ox.BlankNode("b1"), p, ox.Literal("2024", datatype=ox.NamedNode("urn:dt")), graph))
+    store.add(ox.Quad(ox.NamedNode("urn:x"), p, ox.NamedNode("urn:y"), kept))
+    monkeypatch.setattr(rules, "DROP_BATCH", 50)
+    rules.drop_graphs(store, [graph])
+    assert list(store.named_graphs()) == [kept] and len(store) == 1

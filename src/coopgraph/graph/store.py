@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import tempfile
@@ -126,17 +127,19 @@ def write_store_from(source: ox.Store, out_dir: Path, files: Mapping[str, bytes 
     5-million-triple graph costs no extra gigabytes of text in memory, and no
     quad becomes a Python object on the way (``bulk_extend``).
     """
+    return release(out_dir, files or {}, functools.partial(copy_store, source))
+
+
+def copy_store(source: ox.Store, store: ox.Store, version: Path) -> None:
+    """Every quad of ``source`` into ``store``, graph by graph, through N-Triples files staged in ``version``."""
     import pyoxigraph as ox
 
-    def load(store: ox.Store, version: Path) -> None:
-        for graph in [ox.DefaultGraph(), *sorted(source.named_graphs(), key=str)]:
-            with tempfile.NamedTemporaryFile(dir=version, prefix=".copy-", suffix=".nt") as staged:
-                source.dump(staged, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-                staged.flush()
-                if staged.tell():
-                    store.bulk_load(path=staged.name, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
-
-    return release(out_dir, files or {}, load)
+    for graph in [ox.DefaultGraph(), *sorted(source.named_graphs(), key=str)]:
+        with tempfile.NamedTemporaryFile(dir=version, prefix=".copy-", suffix=".nt") as staged:
+            source.dump(staged, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            staged.flush()
+            if staged.tell():
+                store.bulk_load(path=staged.name, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
 
 
 def _write_store(out_dir: Path, load: Callable[[ox.Store], None]) -> Path:
@@ -220,40 +223,54 @@ def release(out_dir: Path, files: Mapping[str, bytes | Path], load: Callable[[ox
     """
     import pyoxigraph as ox
 
-    with build_lock(out_dir):
+    with new_version(out_dir) as version:
+        store = ox.Store(str(version.store_dir))
+        version.guard(load, store, version.path)
+        return version.publish(files, store)
+
+
+class Version:
+    """A build's version directory while it is written: removed unless :meth:`publish` makes it current.
+
+    The build's working store can live in it from the start (``store_dir``):
+    populated, checked and reasoned in place, then released by one rename,
+    with no copy of millions of quads at the end.
+    """
+
+    def __init__(self, out_dir: Path, path: Path, writing: int) -> None:
+        self.out_dir, self.path, self._writing = out_dir, path, writing
+        self.published = False
+
+    @property
+    def store_dir(self) -> Path:
+        return self.path / STORE_LINK
+
+    def guard(self, work: Callable[..., Any], *args: Any) -> Any:
+        """Run a write into the version; a full disk says which build could not be written."""
         try:
-            clean(out_dir)
+            return work(*args)
         except OSError as error:
-            raise unwritable(out_dir, error, "the build") from None
-        version = (
-            out_dir / f"{VERSION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**9}"
-        )
-        try:
-            version.mkdir()
-            writing = _hold(version, create=True)
-        except OSError as error:
-            raise unwritable(version, error, "the build") from None
+            raise unwritable(self.out_dir, error, "the build") from None
+
+    def publish(self, files: Mapping[str, bytes | Path], store: ox.Store) -> Path:
+        """Write ``files`` beside the store, flush it, and make this version current (the one switch).
+
+        ``store`` is the store opened on :attr:`store_dir`; it may still be read afterwards.
+        """
+        out_dir, version = self.out_dir, self.path
         try:
             for name, content in files.items():
                 _write_synced(version / name, content)
-            store = ox.Store(str(version / STORE_LINK))
-            load(store, version)
             store.flush()
             store.optimize()
-            del store
             _fsync_dir(version)
             names = [*files, STORE_LINK]
             _link_names(out_dir, names, only_missing=True)  # dangling until the switch: nothing half-visible
             previous = (out_dir / CURRENT).resolve() if (out_dir / CURRENT).is_symlink() else None
             _replace_link(out_dir / CURRENT, version.name)  # the one switch
-        except BaseException as error:
-            shutil.rmtree(version, ignore_errors=True)
-            _lock_file(version).unlink(missing_ok=True)
-            os.close(writing)
-            if isinstance(error, OSError):
-                raise unwritable(out_dir, error, "the build") from None
-            raise
-        os.close(writing)
+        except OSError as error:
+            raise unwritable(out_dir, error, "the build") from None
+        self.published = True
         try:  # the build is out; what follows is tidying
             _fsync_dir(out_dir)
             _link_names(out_dir, names, only_missing=False)  # outputs of an older layout become links
@@ -261,6 +278,41 @@ def release(out_dir: Path, files: Mapping[str, bytes | Path], load: Callable[[ox
         except OSError as error:
             raise unwritable(out_dir, error, "the build") from None
         return version / STORE_LINK
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        _lock_file(self.path).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def new_version(out_dir: Path) -> Iterator[Version]:
+    """A fresh ``out_dir/.v-<stamp>`` under the build lock, for :meth:`Version.publish` to make current.
+
+    Whatever ends the block before that (bad data, a contradiction, a full
+    disk, an interrupt) removes the version: the previous build stays as it was.
+    """
+    with build_lock(out_dir):
+        try:
+            clean(out_dir)
+        except OSError as error:
+            raise unwritable(out_dir, error, "the build") from None
+        path = out_dir / f"{VERSION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**9}"
+        try:
+            path.mkdir()
+            writing = _hold(path, create=True)
+        except OSError as error:
+            raise unwritable(path, error, "the build") from None
+        version = Version(out_dir, path, writing)
+        try:
+            yield version
+        except BaseException:
+            if not version.published:
+                version.discard()
+            raise
+        finally:
+            os.close(writing)
+        if not version.published:
+            version.discard()
 
 
 def _write_synced(path: Path, content: bytes | Path) -> None:

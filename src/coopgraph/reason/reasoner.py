@@ -132,9 +132,12 @@ def reason_store(
 ) -> None:
     """Add the graph ``inferred`` to a store holding the graphs ``ontology`` and ``asserted``.
 
-    The rules run on a scratch copy (they want every fact in one default graph
-    and write their rounds into graphs of their own), so no rdflib Graph of the
-    data is built: what lets a build of 100k agreements fit in memory.  The
+    The rules work in the store itself: they read the ``ontology`` and
+    ``asserted`` graphs (with their own rounds' graphs) as one default graph
+    (:class:`coopgraph.reason.rules.Facts`), write each round into a graph of
+    its own, and drop those graphs once the ``inferred`` graph is written.  No
+    copy, no rdflib Graph of the data: what lets a build of 100k agreements
+    fit in memory (in an on-disk store).  The
     OWL reasoners get rdflib graphs from ``owl_input(name)`` (small worlds only:
     ``auto`` picks them up to :data:`HERMIT_LIMIT` triples).
     """
@@ -155,15 +158,20 @@ def reason_store(
         store.bulk_load(found.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=inferred)
         return
     axioms = compile_axioms(_rdflib_graph(store, ontology))
-    scratch = ox.Store()
-    scratch.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, asserted))
-    nodes = rules.subjects(scratch) | set(axioms.individuals)
-    scratch.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ontology))
-    dated = rules.infer_store(scratch, axioms)
-    _raise_contradictions(scratch, axioms, origins)
-    found_triples = rules.inferred_triples(scratch, nodes, axioms)
-    store.bulk_extend(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), inferred) for s, p, o in found_triples)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in dated)
+    view: Any = rules.Facts(store, [asserted])  # read like a store
+    nodes = rules.subjects(view) | set(axioms.individuals)
+    facts = [ontology, asserted]
+    try:
+        dated = rules.infer_store(store, axioms, facts=facts)
+        view = rules.Facts(store, facts)
+        _raise_contradictions(view, axioms, origins)
+        found_triples = rules.inferred_triples(store, nodes, axioms)
+        store.bulk_extend(
+            ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), inferred) for s, p, o in found_triples
+        )
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in dated)
+    finally:  # the rounds' graphs go, whether the inferred graph was written or a contradiction stopped it
+        rules.drop_graphs(store, rules.inferred_graphs(store))
 
 
 def dated_store(store: ox.Store) -> None:
@@ -172,11 +180,9 @@ def dated_store(store: ox.Store) -> None:
 
     from coopgraph.graph.store import graph_node
 
-    scratch = ox.Store()
-    for name in ("asserted", "ontology"):
-        scratch.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph_node(name)))
+    facts: Any = rules.Facts(store, [graph_node("asserted"), graph_node("ontology")])  # read in place, no copy
     inferred = graph_node("inferred")
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derive(scratch)[1])
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derive(facts)[1])
 
 
 def _rdflib_graph(store: ox.Store, graph: ox.NamedNode) -> Graph:

@@ -19,6 +19,12 @@ The scratch store: all facts in the default graph; those derived in round *n*
 also in the graph ``INFERRED/n`` (so round *n + 1* joins them as the new ones),
 and those derived elsewhere (cooperation, the OWL reasoner) in :data:`INFERRED`.
 
+In the build's own store (``facts=``: the named graphs holding the ontology and
+the asserted data, possibly on disk) nothing is copied: the facts are those
+graphs plus :data:`INFERRED` and the rounds' graphs, read as one default graph
+(``USING`` in the updates, ``default_graph=`` in the queries: :class:`Facts`),
+and derived facts are stored once, in their round's graph.
+
 >>> inferred = infer(read_ontology(), asserted)          # doctest: +SKIP
 """
 
@@ -31,6 +37,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from coopgraph.graph.vocab import COOP
+from coopgraph.perf import release_memory
 from coopgraph.reason.axioms import TOP, Axioms, Expr, compile_axioms
 from coopgraph.reason.cooperation import derive
 
@@ -38,6 +45,13 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
 INFERRED = "urn:coopgraph:rules:inferred"
+
+FLUSH_EACH_UPDATE = True
+"""In the build's store, flush after each update: RocksDB's write buffers (one set per index) otherwise fill
+to about 1.3 GB within a round, whatever the world's size (measured at 10k)."""
+
+FLUSH_EACH_ROUND = True
+"""In the build's store, flush after each round: RocksDB's write buffers otherwise grow with the round's facts."""
 
 DERIVED_PROPERTIES = frozenset({str(COOP.cooperatesWith), str(COOP.cooperatesThrough)})
 
@@ -53,20 +67,25 @@ def _step(subject: str, step: Expr, obj: str) -> str:
     return f"{obj} <{prop}> {subject} ." if inverse else f"{subject} <{prop}> {obj} ."
 
 
-def rule_updates(axioms: Axioms, *, new: str | None, into: str) -> list[str]:
+def rule_updates(axioms: Axioms, *, new: str | None, into: str, using: list[str] | None = None) -> list[str]:
     """One round: each update derives into graph ``into`` what follows from a triple of graph ``new``.
 
     ``new=None`` reads the premises from the default graph (all facts): the
     first round, where every triple is new.  Otherwise one premise of each
     rule comes from ``new`` (the previous round's facts) and the others from
-    all facts: semi-naive evaluation.
+    all facts: semi-naive evaluation.  ``using``: the graphs that are all facts
+    (else the default graph).
     """
 
     def fresh(pattern: str) -> str:
         return f"{{ {pattern} }}" if new is None else f"GRAPH <{new}> {{ {pattern} }}"
 
+    dataset = ""
+    if using is not None:
+        dataset = "".join(f" USING <{g}>" for g in using) + (f" USING NAMED <{new}>" if new is not None else "")
+
     def insert(head: str, body: str) -> str:
-        return f"INSERT {{ GRAPH <{into}> {{ {head} }} }} WHERE {{ {body} FILTER NOT EXISTS {{ {head} }} }}"
+        return f"INSERT {{ GRAPH <{into}> {{ {head} }} }}{dataset} WHERE {{ {body} FILTER NOT EXISTS {{ {head} }} }}"
 
     rules: list[tuple[str, str, list[tuple[str, ...]], str, str]] = [
         # head, VALUES variables, rows, premise, a variable that must not be a literal
@@ -79,9 +98,12 @@ def rule_updates(axioms: Axioms, *, new: str | None, into: str) -> list[str]:
     ]
     updates = []
     for head, names, rows, premise, resource in rules:
-        if rows:
-            guard = f" FILTER(!isLiteral(?{resource}))" if resource else ""
-            updates.append(insert(head, f"{values_clause(names, rows)} {fresh(premise)}{guard}"))
+        guard = f" FILTER(!isLiteral(?{resource}))" if resource else ""
+        # in the build's store, one update per row: an update is one transaction, held in memory until it
+        # commits (an on-disk store's too), and one row's facts are a fraction of a whole rule's; the same
+        # facts either way, since no update of a round sees what another wrote in that round
+        for group in ([rows] if using is None else [[row] for row in sorted(set(rows))]) if rows else []:
+            updates.append(insert(head, f"{values_clause(names, group)} {fresh(premise)}{guard}"))
     for prop, chain in axioms.chains:
         steps = [_step(f"?v{i}", step, f"?v{i + 1}") for i, step in enumerate(chain)]
         head = f"?v0 <{prop}> ?v{len(chain)}"
@@ -90,20 +112,36 @@ def rule_updates(axioms: Axioms, *, new: str | None, into: str) -> list[str]:
     return updates
 
 
-def close(store: ox.Store, axioms: Axioms, *, semi_naive: bool = True, max_rounds: int = 100) -> int:
+def close(
+    store: ox.Store,
+    axioms: Axioms,
+    *,
+    semi_naive: bool = True,
+    max_rounds: int = 100,
+    facts: list[ox.NamedNode] | None = None,
+) -> int:
     """Run the rules to a fixpoint over the store's default graph; return the number of rounds.
 
     ``semi_naive=False`` re-reads every fact every round (the textbook loop, for comparison).
+    ``facts``: the named graphs to reason over instead of the default graph; each
+    round's facts then stay in their round's graph only (see :class:`Facts`).
     """
     for n in range(1, max_rounds + 1):
         into = f"{INFERRED}/{n}"
         new = f"{INFERRED}/{n - 1}" if semi_naive and n > 1 else None
-        for update in rule_updates(axioms, new=new, into=into):
+        using = None if facts is None else [g.value for g in Facts(store, facts).graphs]
+        for update in rule_updates(axioms, new=new, into=into, using=using):
             store.update(update)
+            if facts is not None and FLUSH_EACH_UPDATE:
+                store.flush()
         if not store.query(f"ASK {{ GRAPH <{into}> {{ ?s ?p ?o }} }}"):
             store.update(f"DROP SILENT GRAPH <{into}>")
             return n
-        store.update(f"ADD <{into}> TO DEFAULT")
+        if facts is None:
+            store.update(f"ADD <{into}> TO DEFAULT")
+        elif FLUSH_EACH_ROUND:
+            store.flush()  # an on-disk store's write buffers to its files (a no-op in memory)
+            release_memory()
     raise RuntimeError(f"the rules did not reach a fixpoint in {max_rounds} rounds")  # pragma: no cover
 
 
@@ -117,22 +155,90 @@ def inferred_graphs(store: ox.Store) -> list[ox.NamedNode]:
     )
 
 
-def infer_store(store: ox.Store, axioms: Axioms) -> Iterator[ox.Triple]:
+def infer_store(store: ox.Store, axioms: Axioms, *, facts: list[ox.NamedNode] | None = None) -> Iterator[ox.Triple]:
     """Derive into a store holding ontology and asserted data: cooperation, then the rules to a fixpoint.
 
     Returns the dated nodes (status intervals, qualified cooperation) that go into the
     inferred graph as they are: they carry literals, which the rules do not reason over.
     They are made as they are iterated, once (see :func:`coopgraph.reason.cooperation.derive`).
+    ``facts``: the data is in these named graphs, not the default graph (:class:`Facts`).
     """
     import pyoxigraph as ox
 
     inferred = ox.NamedNode(INFERRED)
-    edges, nodes = derive(store)
-    derived = [t for t in edges if ox.Quad(t.subject, t.predicate, t.object) not in store]
-    store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in derived])
+    view: Any = store if facts is None else Facts(store, facts)
+    edges, nodes = derive(view)
+    derived = [t for t in edges if ox.Quad(t.subject, t.predicate, t.object) not in view]
+    if facts is None:
+        store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in derived])
     store.extend([ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derived])
-    close(store, axioms)
+    close(store, axioms, facts=facts)
     return nodes
+
+
+DROP_BATCH = 50_000
+
+
+def drop_graphs(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> None:
+    """Remove named graphs :data:`DROP_BATCH` quads at a time.
+
+    Not one ``DROP GRAPH``: an update is one transaction, held in memory until it
+    commits, and dropping the 746k quads of the 10k world's inferred graph that way
+    took 1 GB of memory (at 100k the rounds' graphs hold millions).
+    """
+    import itertools
+
+    import pyoxigraph as ox
+
+    for graph in graphs:
+        while batch := list(itertools.islice(store.quads_for_pattern(None, None, None, graph), DROP_BATCH)):
+            blank = [q for q in batch if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)]
+            for quad in blank:  # DELETE DATA takes no blank nodes: one by one (the ontology's few)
+                store.remove(quad)
+            text = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in batch if q not in blank)
+            store.update(f"DELETE DATA {{ GRAPH {graph} {{ {text} }} }}")
+        store.update(f"DROP SILENT GRAPH {ox.NamedNode(graph.value)}")  # the now empty graph's name
+
+
+class Facts:
+    """Named graphs of a store read as one default graph: the data, :data:`INFERRED` and the rounds' graphs.
+
+    What the rules' scratch store held in its default graph, without copying
+    the data: queries get ``default_graph=``, pattern reads on the default
+    graph go through each graph.  A triple in two of the graphs (the ontology
+    and the asserted data may share one) is read twice; every reader here
+    collects into sets or asks ``DISTINCT``.
+    """
+
+    def __init__(self, store: ox.Store, data: list[ox.NamedNode]) -> None:
+        self.store, self.data = store, list(data)
+
+    @property
+    def graphs(self) -> list[Any]:
+        return [*self.data, *inferred_graphs(self.store)]
+
+    def query(self, query: str, **options: Any) -> Any:
+        return self.store.query(query, default_graph=self.graphs, **options)
+
+    def quads_for_pattern(self, subject: Any, predicate: Any, obj: Any, graph: Any = None) -> Iterator[ox.Quad]:
+        import pyoxigraph as ox
+
+        if not isinstance(graph, ox.DefaultGraph):
+            yield from self.store.quads_for_pattern(subject, predicate, obj, graph)
+            return
+        for name in self.graphs:
+            for quad in self.store.quads_for_pattern(subject, predicate, obj, name):
+                yield ox.Quad(quad.subject, quad.predicate, quad.object)
+
+    def __contains__(self, quad: ox.Quad) -> bool:
+        import pyoxigraph as ox
+
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            return any(ox.Quad(quad.subject, quad.predicate, quad.object, g) in self.store for g in self.graphs)
+        return quad in self.store
+
+    def named_graphs(self) -> Iterator[Any]:
+        return self.store.named_graphs()
 
 
 def with_nodes(graph: Graph, nodes: Iterable[ox.Triple]) -> Graph:

@@ -1,0 +1,106 @@
+"""The build in an on-disk store (big worlds): same bytes as in memory, no copy, no scratch graphs, atomic."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from coopgraph import pipeline
+from coopgraph.errors import CoopgraphError
+from coopgraph.graph.store import STORE_LINK
+from tests.conftest import BAD, SHIPPED, TINY
+
+NAMES = ("coopgraph.ttl", "coopgraph.trig", "coopgraph.html")
+
+
+@pytest.mark.parametrize("reasoner", ["rules", "none"])
+def test_on_disk_and_in_memory_give_the_same_bytes(tmp_path: Path, reasoner: str) -> None:
+    for data in (TINY, SHIPPED):
+        disk, memory = tmp_path / f"{data.name}-disk", tmp_path / f"{data.name}-memory"
+        pipeline.build(data, disk, reasoner=reasoner, disk_from=0)
+        pipeline.build(data, memory, reasoner=reasoner, disk_from=10**9)
+        for name in NAMES:
+            assert (disk / name).read_bytes() == (memory / name).read_bytes(), (data, name)
+        stored = [ox.Store.read_only(str((out / STORE_LINK).resolve())) for out in (disk, memory)]
+        assert _quads(stored[0]) == _quads(stored[1])
+
+
+def _quads(store: ox.Store) -> set[str]:
+    """Every quad without a blank node (the ontology's blank nodes get new labels when a store is copied)."""
+    return {str(q) for q in store if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))}
+
+
+def test_the_store_is_on_disk_in_the_new_version_before_reasoning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Populated straight into the version's store directory: reasoning works on it, nothing is copied at the end."""
+    seen: list[tuple[bool, Path]] = []
+    infer = pipeline.infer
+
+    def spy(checked: pipeline.Checked, *, reasoner: str) -> None:
+        store_dir = next(p for p in (tmp_path / "out").glob(".v-*") if p.is_dir()) / STORE_LINK
+        seen.append((checked.on_disk, store_dir))
+        assert store_dir.is_dir() and any(store_dir.iterdir())  # RocksDB's files, before any inference
+        infer(checked, reasoner=reasoner)
+
+    monkeypatch.setattr(pipeline, "infer", spy)
+    monkeypatch.setattr("coopgraph.graph.store.copy_store", _no_copy)
+    pipeline.build(TINY, tmp_path / "out", reasoner="rules", disk_from=0)
+    assert [on_disk for on_disk, _ in seen] == [True]
+    assert (tmp_path / "out" / STORE_LINK).resolve() == seen[0][1].resolve()
+
+
+def _no_copy(*_args: object) -> None:
+    raise AssertionError("the on-disk build copied its store")
+
+
+def test_the_rules_leave_no_scratch_graphs_in_the_store(tmp_path: Path) -> None:
+    pipeline.build(TINY, tmp_path, reasoner="rules", disk_from=0)
+    stored = ox.Store.read_only(str((tmp_path / STORE_LINK).resolve()))
+    names = {g.value.rsplit("/", 1)[-1] for g in stored.named_graphs()}
+    assert names == {"ontology", "asserted", "inferred"}
+    assert not list(stored.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def test_a_failed_on_disk_build_leaves_the_previous_version(tmp_path: Path, tiny_copy: Path) -> None:
+    out = tmp_path / "out"
+    pipeline.build(tiny_copy, out, reasoner="rules", disk_from=0)
+    before = {name: (out / name).read_bytes() for name in NAMES}
+    current = (out / "current").resolve()
+    listing = sorted(p.name for p in out.iterdir())
+    shutil.copy(BAD / "agreements--unknown-party.yaml", tiny_copy / "agreements" / "unknown-party.yaml")
+    with pytest.raises(CoopgraphError, match="is not defined"):
+        pipeline.build(tiny_copy, out, reasoner="rules", disk_from=0)
+    assert (out / "current").resolve() == current
+    assert {name: (out / name).read_bytes() for name in NAMES} == before
+    assert sorted(p.name for p in out.iterdir()) == listing  # the half-made version and its lock are gone
+
+
+def test_a_contradiction_found_on_disk_leaves_the_previous_version(tmp_path: Path, tiny_copy: Path) -> None:
+    """The reasoner fails after the store is populated in the new version: that version goes, the old stays."""
+    out = tmp_path / "out"
+    pipeline.build(tiny_copy, out, reasoner="rules", disk_from=0)
+    current = (out / "current").resolve()
+    listing = sorted(p.name for p in out.iterdir())
+    posts = tiny_copy / "posts.yaml"  # a post "in" a country: only the reasoner sees the clash
+    posts.write_text(posts.read_text().replace("organization: alpha-digital-ministry", "organization: alpha"))
+    with pytest.raises(CoopgraphError, match="contradiction"):
+        pipeline.build(tiny_copy, out, reasoner="rules", disk_from=0)
+    assert (out / "current").resolve() == current
+    assert sorted(p.name for p in out.iterdir()) == listing
+
+
+def test_the_on_disk_load_in_small_batches_gives_the_same_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches cut at line ends: a batch of 1,000 bytes splits the world into hundreds of loads, none broken."""
+    pipeline.build(TINY, tmp_path / "whole", reasoner="none", disk_from=0)
+    monkeypatch.setattr(pipeline, "DISK_LOAD_BATCH", 1000)
+    pipeline.build(TINY, tmp_path / "batched", reasoner="none", disk_from=0)
+    stores = [ox.Store.read_only(str((tmp_path / name / STORE_LINK).resolve())) for name in ("whole", "batched")]
+    assert _quads(stores[0]) == _quads(stores[1])
+    trig = [(tmp_path / name / "coopgraph.trig").read_bytes() for name in ("whole", "batched")]
+    assert trig[0] == trig[1]
