@@ -104,3 +104,33 @@ def test_the_on_disk_load_in_small_batches_gives_the_same_store(
     assert _quads(stores[0]) == _quads(stores[1])
     trig = [(tmp_path / name / "coopgraph.trig").read_bytes() for name in ("whole", "batched")]
     assert trig[0] == trig[1]
+
+
+def test_the_command_line_chooses_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`coopgraph build --store disk` works on disk even for a tiny world, `--store memory` never does."""
+    from coopgraph.cli import main
+
+    seen: list[bool] = []
+    infer = pipeline.infer
+
+    def spy(checked: pipeline.Checked, *, reasoner: str) -> None:
+        seen.append(checked.on_disk)
+        infer(checked, reasoner=reasoner)
+
+    monkeypatch.setattr(pipeline, "infer", spy)
+    for store in ("disk", "memory", "auto"):
+        assert main(["-q", "build", "--data", str(TINY), "--out", str(tmp_path / store), "--reasoner", "rules",
+                     "--store", store]) == 0
+    assert seen == [True, False, False]  # auto: the tiny world is far below DISK_FROM
+    assert (tmp_path / "disk" / "coopgraph.ttl").read_bytes() == (tmp_path / "memory" / "coopgraph.ttl").read_bytes()
+
+
+def test_an_unknown_store_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from coopgraph import api
+    from coopgraph.cli import main
+
+    with pytest.raises(CoopgraphError, match="store 'tape': choose one of auto, memory, disk"):
+        api.build(TINY, tmp_path / "out", store="tape")
+    assert main(["build", "--data", str(TINY), "--out", str(tmp_path / "out"), "--store", "tape"]) == 2
+    assert "invalid choice: 'tape'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

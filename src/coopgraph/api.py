@@ -61,22 +61,30 @@ def build(
     reasoner: str = "auto",
     base: str = DEFAULT_BASE,
     reasoner_timeout: float | None = None,
+    store: str = "auto",
 ) -> KnowledgeGraph:
     """Check the curated data, reason, and write the graph into ``out``; the built graph.
 
     ``data`` defaults to ``./data``, or the data shipped with coopgraph when there is none.
     ``reasoner``: ``auto`` (HermiT for small graphs when Java is there, else the
     rules), ``hermit``, ``pellet``, ``rules`` (SPARQL, no Java) or ``none``; ``reasoner_timeout``
-    bounds Java's run (``auto`` falls back to the rules past it).
+    bounds Java's run (``auto`` falls back to the rules past it).  ``store``: where the build
+    works, ``memory`` (fastest), ``disk`` (bounded memory, for big worlds on small machines) or
+    ``auto`` (on disk from 25,000 agreements).
     """
-    from coopgraph.pipeline import REASONERS
+    from coopgraph.pipeline import REASONERS, STORES, disk_from
     from coopgraph.pipeline import build as run_build
 
     if reasoner not in REASONERS:
         raise CoopgraphError(f"reasoner {reasoner!r}: choose one of {', '.join(REASONERS)}")
+    if store not in STORES:
+        raise CoopgraphError(f"store {store!r}: choose one of {', '.join(STORES)}")
     target = Path(out)
     try:
-        summary = run_build(_data_dir(data), target, base=base, reasoner=reasoner, reasoner_timeout=reasoner_timeout)
+        summary = run_build(
+            _data_dir(data), target, base=base, reasoner=reasoner, reasoner_timeout=reasoner_timeout,
+            disk_from=disk_from(store),
+        )
     except OSError as error:  # the output directory cannot be written, the disk is full ...
         where = display_path(Path(error.filename)) if error.filename else display_path(target)
         raise CoopgraphError(f"{where}: cannot write the build ({error.strerror or error})") from None

@@ -25,6 +25,7 @@ import functools
 import logging
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -46,8 +47,21 @@ log = logging.getLogger("coopgraph")
 
 REASONERS = ("auto", "hermit", "pellet", "rules", "none")
 
-DISK_FROM = 2_000
-"""Agreements from which ``build`` works in an on-disk store (below: in memory, then copied)."""
+DISK_FROM = 25_000
+"""Agreements from which ``build`` works in an on-disk store (below: in memory, then copied).
+
+Measured (``benchmarks/WHY.md``): at 10k agreements the in-memory build peaks at 2.4 GB and takes
+145 s, on disk 2.2 GB and 351 s (the rules and shape queries run 2-7x slower on RocksDB); at 100k
+in memory 10.5 GB, on disk 5.7 GB.  Between the two, the in-memory peak passes 4 GB at about 28k
+agreements: below that, memory costs nothing worth the slower build."""
+
+STORES = ("auto", "memory", "disk")
+"""Where ``build`` keeps its working store: ``auto`` chooses by size (:data:`DISK_FROM`)."""
+
+
+def disk_from(store: str) -> int:
+    """The world size from which a build with ``store`` works on disk."""
+    return {"auto": DISK_FROM, "memory": sys.maxsize, "disk": 0}[store]
 
 
 class Origins(dict[str, Location]):

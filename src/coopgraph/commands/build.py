@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from coopgraph.commands import add_base_option, add_data_option, data_dir, inform
-from coopgraph.pipeline import REASONERS
+from coopgraph.pipeline import REASONERS, STORES
 
 HELP = "build the knowledge graph from the curated data into build/"
 
@@ -29,6 +29,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="seconds the OWL reasoner's Java may run (default 300); past it, auto falls back to the rules "
         "and hermit or pellet stop",
     )
+    parser.add_argument(
+        "--store",
+        choices=STORES,
+        default="auto",
+        help="where the build works: memory (fastest), disk (bounded memory for big worlds); "
+        "default auto: on disk from 25,000 agreements",
+    )
     add_base_option(parser)
 
 
@@ -39,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     if args.reasoner_timeout is not None and not args.reasoner_timeout > 0:
         raise CoopgraphError("--reasoner-timeout must be a positive number of seconds")
     built = build(
-        data_dir(args), args.out, base=args.base, reasoner=args.reasoner, reasoner_timeout=args.reasoner_timeout
+        data_dir(args), args.out, base=args.base, reasoner=args.reasoner, reasoner_timeout=args.reasoner_timeout,
+        store=args.store,
     )
     inform(built.summary)
     return 0
