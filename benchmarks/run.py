@@ -825,7 +825,8 @@ def targets(all_results: list[dict[str, Any]], extras: dict[str, Any]) -> list[t
         """The biggest world where ``stage`` was measured (its result has ``present``), and its label."""
         measured = [r for r in all_results if present in json.dumps(r.get(stage, {}))] or all_results
         chosen = max(reversed(measured), key=lambda r: r["n"])  # the newest row of the biggest world
-        return chosen, f" (at {chosen['n']:,} agreements)"
+        when = f"; run of {chosen['label'].split(';')[0]}" if chosen.get("label") else ""
+        return chosen, f" (at {chosen['n']:,} agreements{when})"
 
     rows = []
     res, at = largest("build-baseline", '"seconds"')
@@ -833,7 +834,7 @@ def targets(all_results: list[dict[str, Any]], extras: dict[str, Any]) -> list[t
     if "seconds" in build and "seconds" in base:
         value = build["seconds"] / base["seconds"]
         gb = build["peak_rss_mb"] / 1024
-        alone = f"(build up to the store alone: peak RSS {gb:.2f} GB)"
+        alone = f"(run.py's build child, its reasoning and second store copy included: peak RSS {gb:.2f} GB)"
         rows.append((TARGET_TEXT["build"] + at, f"{verdict(value, TARGETS['build'])} {alone}"))
     whole = [r for r in all_results if r["n"] < 1_000_000 and "seconds" in r.get("cli-build", {})]
     if whole:
@@ -1103,8 +1104,11 @@ def finish(
             encoding="utf-8",
         )
         log(f"wrote {target}")
-    crashed = [
-        f"{res['n']}: {name}" for res in all_results for name, r in res.items() if isinstance(r, dict) and "error" in r
+    crashed = [  # a whole build stopped at its time or memory limit is a measurement (how far it got), not a crash
+        f"{res['n']}: {name}"
+        for res in all_results
+        for name, r in res.items()
+        if isinstance(r, dict) and "error" in r and not (name == "cli-build" and str(r["error"]).startswith("stopped"))
     ]
     crashed += [name for name, r in extras.items() if isinstance(r, dict) and "error" in r]
     if crashed:
