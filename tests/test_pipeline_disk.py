@@ -181,7 +181,8 @@ def test_bad_data_gives_the_same_lines_on_disk_and_in_memory(tmp_path: Path, tin
     mou = "kind: memorandum-of-understanding\ntitle: {en: An MOU}\nsources: [bloc-charter]\n"
     agreements = tiny_copy / "agreements"
     (agreements / "aaa.yaml").write_text("id: aaa\n" + mou + "parties: [alpha, zzz, nobody]\n", encoding="utf-8")
-    (agreements / "zzz.yaml").write_text("id: bloc-beta-mou-2025\n" + mou + "parties: [alpha, beta]\n", encoding="utf-8")
+    duplicate = "id: bloc-beta-mou-2025\n" + mou + "parties: [alpha, beta]\n"
+    (agreements / "zzz.yaml").write_text(duplicate, encoding="utf-8")
     failures = []
     for disk_from in (0, 10**9):
         with pytest.raises(CoopgraphError) as raised:

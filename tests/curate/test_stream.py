@@ -65,7 +65,8 @@ def test_references_to_agreements_read_later_or_never(tiny_copy: Path) -> None:
                "signings:\n  - date: 2025\n    signatories:\n      - {person: unknown, for: bloc-beta-mou-2025}\n")
     _agreement(tiny_copy, "zzz-later", "id: zzz-later\n" + MOU + "parties: [alpha, beta]\n")
     (tiny_copy / "packages.yaml").write_text(
-        "- id: visit\n  name: {en: A visit}\n  members: [zzz-later, zzz-latter, aaa-first]\n  sources: [bloc-charter]\n",
+        "- id: visit\n  name: {en: A visit}\n  members: [zzz-later, zzz-latter, aaa-first]\n"
+        "  sources: [bloc-charter]\n",
         encoding="utf-8",
     )
     shown = _problems_both_ways(tiny_copy)

@@ -122,7 +122,7 @@ def curate(data_dir: Path) -> World:
         docs[doc.path] = (doc, records)
         table: dict[str, Any] = getattr(world, _TABLE_OF[model])
         for record, rpath in records:
-            ident: str = record.id
+            ident: str = record.id  # type: ignore[attr-defined]  # every kind of record has one
             here = doc.location((*rpath, "id"))
             if _id_problems(ident, here, world.origins.get(ident), None if is_list else doc.path, problems):
                 world.origins[ident] = here
@@ -152,9 +152,10 @@ def stream_curation(data_dir: Path) -> Curation:
         docs[doc.path] = (doc, records)
         table: dict[str, Any] = getattr(world, _TABLE_OF[model])
         for record, rpath in records:
+            ident: str = record.id  # type: ignore[attr-defined]  # every kind of record has one
             here = doc.location((*rpath, "id"))
-            if _id_problems(record.id, here, world.origins.get(record.id), None, problems):
-                world.origins[record.id], world.sites[record.id], table[record.id] = here, (doc, rpath), record
+            if _id_problems(ident, here, world.origins.get(ident), None, problems):
+                world.origins[ident], world.sites[ident], table[ident] = here, (doc, rpath), record
     return Curation(world, data_dir / "agreements", problems, docs)
 
 
@@ -549,8 +550,11 @@ def _references(record: m.Record) -> Iterator[Ref]:
 class _Known(Protocol):
     """What a reference is judged against: a :class:`World`, or the registries and the streamed agreements' ids."""
 
-    invalid: dict[str, tuple[Location, str]]
-    unreadable: dict[str, str]
+    @property
+    def invalid(self) -> dict[str, tuple[Location, str]]: ...
+
+    @property
+    def unreadable(self) -> dict[str, str]: ...
 
     @property
     def origins(self) -> Mapping[str, Location]: ...

@@ -22,8 +22,8 @@ from rdflib.term import Node
 
 from coopgraph.curate import model as m
 from coopgraph.curate.checker import World
-from coopgraph.curate.yamlread import PathKey, YamlDocument
 from coopgraph.curate.dates import EventDate, PartialDate, parse_date, parse_edtf
+from coopgraph.curate.yamlread import PathKey, YamlDocument
 from coopgraph.errors import CoopgraphError, Location
 from coopgraph.graph import vocab
 from coopgraph.graph.origins import Origins
@@ -146,7 +146,7 @@ def ntriples(world: World, *, base: str = DEFAULT_BASE) -> tuple[bytes, dict[str
     """
     minter = _NTriplesMinter(world, base, trace=True)
     text = b"".join(_chunks(minter))
-    return text, minter.origins  # type: ignore[return-value]
+    return text, minter.origins
 
 
 def ntriples_chunks(world: World, *, base: str = DEFAULT_BASE, lines: int = 20_000) -> Iterator[bytes]:
@@ -172,7 +172,7 @@ def traced_ntriples(
 
 
 Streamed = Iterable[tuple[m.Agreement, YamlDocument, PathKey]]
-"""Checked agreements one at a time, each with the document and path it was read from (:func:`coopgraph.curate.checker.stream_agreements`)."""
+"""Checked agreements one at a time, each with its document and path (``Curation.agreements()``)."""
 
 
 def streamed_ntriples(
