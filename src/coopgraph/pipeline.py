@@ -147,7 +147,7 @@ def tally(world: World, agreements: int | None = None) -> dict[str, int]:
         "actors": len(world.actors),
         "people": len(world.people),
         "topics": len(world.topics),
-        "sources": len(world.sources),
+        "sources": len(world.sources) + len(world.streamed_sources),
     }
 
 
@@ -178,7 +178,7 @@ def stage_ntriples(world: World, path: Path, *, base: str = DEFAULT_BASE) -> Ori
 
 
 def stream_ntriples(data_dir: Path, path: Path, *, base: str = DEFAULT_BASE) -> tuple[dict[str, int], Origins]:
-    """:func:`stage_ntriples` of the data in ``data_dir`` read one agreement at a time: none is held.
+    """:func:`stage_ntriples` of the data in ``data_dir`` read one record at a time: no agreement or source is held.
 
     The same file as ``stage_ntriples(curate(data_dir), path)``, and the same
     problems raised (after the whole file is written: they are known only
@@ -187,7 +187,8 @@ def stream_ntriples(data_dir: Path, path: Path, *, base: str = DEFAULT_BASE) -> 
     from coopgraph.graph.populate import streamed_ntriples
 
     curation: Curation = stream_curation(data_dir)
-    chunks, origins = streamed_ntriples(curation.registries, curation.agreements(), base=base)
+    # sources are minted as they are read, then the other registries, then each agreement: none is held
+    chunks, origins = streamed_ntriples(curation.registries, curation.agreements(), sources=curation.sources(), base=base)
     _write(chunks, path)
     curation.finish()
     return tally(curation.registries, curation.count), origins

@@ -39,7 +39,9 @@ def test_a_clean_world_streams_every_agreement_in_order(data: Path) -> None:
     curation, ids = _streamed(data)
     assert ids == list(world.agreements)
     assert curation.count == len(world.agreements)
-    assert list(curation.registries.origins) == [i for i in world.origins if i not in world.agreements]
+    registries = [*curation.registries.streamed_sources, *curation.registries.origins]  # sources: only ids kept
+    assert registries == [i for i in world.origins if i not in world.agreements]
+    assert not curation.registries.sources and len(curation.registries.streamed_sources) == len(world.sources)
     assert {i: curation.origins[i] for i in world.origins} == world.origins
 
 

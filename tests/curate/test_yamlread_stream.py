@@ -66,7 +66,7 @@ def _both(tmp_path: Path, text: str | bytes) -> tuple[YamlDocument, ListReading,
     path = tmp_path / "list.yaml"
     path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
     reading = ListReading(path, "list.yaml")
-    return read_yaml(path, "list.yaml"), reading, list(reading.items())
+    return read_yaml(path, "list.yaml"), reading, [doc for _path, doc in reading.items()]
 
 
 def _same(tmp_path: Path, text: str | bytes) -> tuple[YamlDocument, ListReading, list[YamlDocument]]:

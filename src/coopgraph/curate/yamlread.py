@@ -361,8 +361,9 @@ class ListReading:
     problems: list[Problem] = field(default_factory=list)
     root: YamlDocument | None = None
 
-    def items(self) -> Iterator[YamlDocument]:
-        """Each item of the list, with its own problems (the file's are in :attr:`problems` at the end)."""
+    def items(self) -> Iterator[tuple[PathKey, YamlDocument]]:
+        """Each item of the list (its path ``(i,)`` and document), with its own problems (the file's are in
+        :attr:`problems` at the end)."""
         state = YamlDocument(self.shown, None)  # what aliases share across items: built anchors, the budget
         try:
             with self.path.open(encoding="utf-8") as stream:
@@ -378,7 +379,7 @@ class ListReading:
         except yaml.reader.ReaderError as error:
             self.problems[:] = [_unreadable(error, self.shown, self.path.read_text(encoding="utf-8"))]
 
-    def _items(self, loader: _ItemLoader, state: YamlDocument) -> Iterator[YamlDocument]:
+    def _items(self, loader: _ItemLoader, state: YamlDocument) -> Iterator[tuple[PathKey, YamlDocument]]:
         loader.get_event()  # the stream's start
         if loader.check_event(yaml.StreamEndEvent):
             return  # an empty file: no value, as read_yaml
@@ -404,7 +405,7 @@ class ListReading:
             doc.lines = _compact(doc.lines)
             doc._built = {}
             self.problems += doc.problems
-            yield doc
+            yield (index,), doc
             index += 1
         loader.get_event()  # the list's end
         loader.get_event()  # the document's end

@@ -173,21 +173,31 @@ def traced_ntriples(
 
 Streamed = Iterable[tuple[m.Agreement, YamlDocument, PathKey]]
 """Checked agreements one at a time, each with its document and path (``Curation.agreements()``)."""
+StreamedSources = Iterable[tuple[m.Source, YamlDocument, PathKey]]
+"""Checked sources one at a time, each with its document and path (``Curation.sources()``)."""
 
 
 def streamed_ntriples(
-    registries: World, agreements: Streamed, *, base: str = DEFAULT_BASE, lines: int = 20_000
+    registries: World,
+    agreements: Streamed,
+    *,
+    sources: StreamedSources | None = None,
+    base: str = DEFAULT_BASE,
+    lines: int = 20_000,
 ) -> tuple[Iterator[bytes], Origins]:
-    """:func:`traced_ntriples` of a world whose agreements come one at a time and are not kept.
+    """:func:`traced_ntriples` of a world whose agreements (and ``sources``) come one at a time and are not kept.
 
     ``registries`` holds every record but the agreements (all an agreement's
     triples need: its parties' and sources' kinds); each agreement is minted
-    as it arrives and dropped.  The text is the same, in the same order.
+    as it arrives and dropped.  With ``sources``, the sources too: they are
+    minted first, as they are read, and ``registries`` is filled with the
+    other registries once they are all read (``Curation.sources()`` does
+    that).  The text is the same, in the same order.
     """
     minter = _NTriplesMinter(registries, base, trace=True, origins=Origins())
 
     def triples() -> Iterator[Triple]:
-        yield from minter.registry_triples()
+        yield from minter.registry_triples(sources)
         for agreement, doc, path in agreements:
             yield from minter.streamed_agreement(agreement, doc, path)
         yield from minter.package_triples()
@@ -242,7 +252,7 @@ class _Minter:
             kind = "topic"
         elif ident in w.meetings:
             kind = "meeting"
-        elif ident in w.sources:
+        elif ident in w.sources or ident in w.streamed_sources:
             kind = "source"
         elif ident in w.packages:
             kind = "package"
@@ -365,18 +375,29 @@ class _Minter:
 
     def streamed_agreement(self, agreement: m.Agreement, doc: YamlDocument, path: PathKey) -> Iterator[Triple]:
         """An agreement not in the world, traced to the document it was read from."""
+        return self._streamed(self.agreement(agreement), doc, path)
+
+    def _streamed(self, triples: Iterator[Triple], doc: YamlDocument, path: PathKey) -> Iterator[Triple]:
         self.site = (doc, path)
         try:
-            yield from self.agreement(agreement)
+            yield from triples
         finally:
             self.site = None
 
-    def registry_triples(self) -> Iterator[Triple]:
-        """Every record before the agreements: sources, actors, places, posts, people, topics, meetings."""
+    def registry_triples(self, sources: StreamedSources | None = None) -> Iterator[Triple]:
+        """Every record before the agreements: sources, actors, places, posts, people, topics, meetings.
+
+        ``sources``: the sources one at a time, not in the world (then the
+        rest of the world is read only once they are all minted).
+        """
         w = self.world
         yield COOP.topics, RDF.type, SKOS.ConceptScheme
-        for source in w.sources.values():
-            yield from self.source(source)
+        if sources is None:
+            for source in w.sources.values():
+                yield from self.source(source)
+        else:
+            for source, doc, path in sources:
+                yield from self._streamed(self.source(source), doc, path)
         for actor in w.actors.values():
             yield from self.actor(actor)
         for place in w.places.values():
