@@ -194,3 +194,46 @@ def test_bad_data_gives_the_same_lines_on_disk_and_in_memory(tmp_path: Path, tin
                      "aaa.yaml:5: party 'zzz' is not defined", "zzz.yaml:1: duplicate id 'bloc-beta-mou-2025'"):
         assert expected in shown
     assert not list((tmp_path / "out-0").glob(".v-*"))  # the half-made version (and its staged file) is gone
+
+
+REGISTRY_DAMAGE = {  # file -> text appended; each set read both ways
+    "records": {
+        "sources.yaml": "- id: bloc-charter\n  url: https://example.org/again\n- id: odd\n  url: ftp://x\n",
+        "agreements/aaa.yaml": "id: aaa\nkind: declaration\ntitle: {en: A}\nsources: [bloc-chartr]\nparties: [alpha]\n",
+    },
+    "yaml": {
+        "sources.yaml": "- id: fine\n  url: https://example.org/fine\n- id: broken\n  url: [x\n",
+        "people.yaml": "- id: tagged\n  name: !thing {en: T}\n",
+    },
+}
+
+
+@pytest.mark.parametrize("damage", sorted(REGISTRY_DAMAGE))
+def test_bad_registry_records_give_the_same_lines_on_disk_and_in_memory(
+    tmp_path: Path, tiny_copy: Path, damage: str
+) -> None:
+    """A bad field in sources.yaml, a duplicate source id, a reference to no source; YAML errors in registries
+    (one part way through the sources, after some were minted): the same lines whichever way the build reads."""
+    for name, text in REGISTRY_DAMAGE[damage].items():
+        target = tiny_copy / name
+        target.write_text((target.read_text(encoding="utf-8") if target.exists() else "") + text, encoding="utf-8")
+    failures = []
+    for disk_from in (0, 10**9):
+        with pytest.raises(CoopgraphError) as raised:
+            pipeline.build(tiny_copy, tmp_path / f"out-{disk_from}", reasoner="none", disk_from=disk_from)
+        failures.append(str(raised.value).splitlines())
+    assert failures[0] == failures[1]
+    shown = [line.replace(str(tiny_copy) + "/", "") for line in failures[0]]
+    expected = {
+        "records": [
+            "agreements/aaa.yaml:4: source 'bloc-chartr' is not defined (did you mean 'bloc-charter'?)",
+            "sources.yaml:11: duplicate id 'bloc-charter' (first defined at sources.yaml:8)",
+            "sources.yaml:14: url: 'ftp://x' is not a URL (a source needs an http(s) address)",
+        ],
+        "yaml": [
+            "people.yaml:14: YAML tag !thing is not allowed: only plain values, lists and mappings",
+            "sources.yaml:15: malformed YAML: did not find expected ',' or ']' (while parsing a flow sequence on line 14)",
+        ],
+    }[damage]
+    assert shown == expected
+    assert not list((tmp_path / "out-0").glob(".v-*"))

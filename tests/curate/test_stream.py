@@ -109,3 +109,68 @@ def test_a_problem_stops_the_stream_but_not_the_reading(tiny_copy: Path) -> None
     with pytest.raises(CoopgraphError) as raised:
         curation.finish()
     assert {p.location.path.rsplit("/", 1)[-1] for p in raised.value.problems} == {"aaa-bad.yaml", "zzz-bad.yaml"}
+
+
+# --- the registries read one record at a time: the sources handed out, only their ids kept ----------------------
+
+SOURCE = "- id: {id}\n  url: https://example.org/{id}\n"
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+REGISTRY_CASES = {
+    "bad-field-and-duplicate-source": ("sources.yaml", SOURCE.format(id="bloc-charter") + "- id: odd\n  url: ftp://x\n"
+                                       "  language: 12\n- id: alpha\n  url: https://example.org/a\n"),
+    "tag-after-good-sources": ("sources.yaml", SOURCE.format(id="fine") + "- id: tagged\n  url: !!binary aGVsbG8=\n"),
+    "malformed-after-good-sources": ("sources.yaml", SOURCE.format(id="fine") + "- id: broken\n  url: [x\n"),
+    "alias-bomb-in-sources": ("sources.yaml", "- &a {id: lol, url: 'https://x', title: {en: x}}\n"
+                              + "".join(f"- &{c} [{', '.join(['*' + p] * 12)}]\n" for p, c in zip("abcd", "bcde", strict=True))),
+    "malformed-actors": ("actors.yaml", "- id: broken\n  name: {en: [x}\n"),
+    "duplicate-key-in-people": ("people.yaml", "- id: somebody\n  id: again\n  name: {en: S}\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REGISTRY_CASES))
+def test_bad_registry_records_give_the_same_problems(tiny_copy: Path, case: str) -> None:
+    name, text = REGISTRY_CASES[case]
+    _append(tiny_copy / name, text)
+    assert _problems_both_ways(tiny_copy)
+
+
+def test_references_to_sources_streamed_and_not_kept(tiny_copy: Path) -> None:
+    """A source defined, one misspelt (did-you-mean among the streamed ids), one invalid, one duplicating an actor:
+    judged against the ids kept of the sources handed out, with their lines."""
+    _append(tiny_copy / "sources.yaml", SOURCE.format(id="gamma") + "- id: bad-url\n  url: nowhere\n")
+    _agreement(tiny_copy, "aaa", "id: aaa\nkind: memorandum-of-understanding\ntitle: {en: An MOU}\n"
+               "sources: [bloc-chartr, bad-url, press-release-1]\nparties: [alpha, press-release-1]\n")
+    sources = tiny_copy / "sources.yaml"
+    shown = _problems_both_ways(tiny_copy)
+    assert [p.split(": ", 1)[0].rsplit("/", 1)[-1] for p in shown] == [
+        "actors.yaml:10", "actors.yaml:20", "aaa.yaml:4", "aaa.yaml:4", "aaa.yaml:5", "sources.yaml:14"
+    ]
+    assert shown == [
+        f"{tiny_copy / 'actors.yaml'}:10: duplicate id 'gamma' (first defined at {sources}:11)",
+        f"{tiny_copy / 'actors.yaml'}:20: member 'gamma' is a source, expected a country (defined at {sources}:11)",
+        f"{tiny_copy / 'agreements' / 'aaa.yaml'}:4: source 'bad-url' is defined at {sources}:13 but invalid"
+        " (its problems are listed there)",
+        f"{tiny_copy / 'agreements' / 'aaa.yaml'}:4: source 'bloc-chartr' is not defined (did you mean 'bloc-charter'?)",
+        f"{tiny_copy / 'agreements' / 'aaa.yaml'}:5: party 'press-release-1' is a source, expected an actor or country"
+        f" (defined at {sources}:2)",
+        f"{sources}:14: url: 'nowhere' is not a URL (a source needs an http(s) address)",
+    ]
+
+
+def test_a_source_file_bad_part_way_hands_out_sources_then_unregisters_them(tiny_copy: Path) -> None:
+    """The sources before the bad line were handed out (and minted: the build fails); then they count as unread,
+    so references to sources are not judged, as when the file cannot be read whole."""
+    _append(tiny_copy / "sources.yaml", SOURCE.format(id="fine") + "- id: broken\n  url: [x\n")
+    curation = stream_curation(tiny_copy)
+    handed = [source.id for source, _doc, _path in curation.sources()]
+    assert handed[-1] == "fine" and not curation.registries.streamed_sources
+    assert curation.registries.unreadable == {"source": curation.problems[0].location.path}
+    assert list(curation.agreements()) == []
+    with pytest.raises(CoopgraphError) as raised:
+        curation.finish()
+    assert [p.message.split(":")[0] for p in raised.value.problems] == ["malformed YAML"]
