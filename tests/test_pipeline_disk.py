@@ -232,7 +232,8 @@ def test_bad_registry_records_give_the_same_lines_on_disk_and_in_memory(
         ],
         "yaml": [
             "people.yaml:14: YAML tag !thing is not allowed: only plain values, lists and mappings",
-            "sources.yaml:15: malformed YAML: did not find expected ',' or ']' (while parsing a flow sequence on line 14)",
+            "sources.yaml:15: malformed YAML: did not find expected ',' or ']'"
+            " (while parsing a flow sequence on line 14)",
         ],
     }[damage]
     assert shown == expected

@@ -188,7 +188,8 @@ def stream_ntriples(data_dir: Path, path: Path, *, base: str = DEFAULT_BASE) -> 
 
     curation: Curation = stream_curation(data_dir)
     # sources are minted as they are read, then the other registries, then each agreement: none is held
-    chunks, origins = streamed_ntriples(curation.registries, curation.agreements(), sources=curation.sources(), base=base)
+    registries, sources, agreements = curation.registries, curation.sources(), curation.agreements()
+    chunks, origins = streamed_ntriples(registries, agreements, sources=sources, base=base)
     _write(chunks, path)
     curation.finish()
     return tally(curation.registries, curation.count), origins

@@ -125,8 +125,8 @@ REGISTRY_CASES = {
                                        "  language: 12\n- id: alpha\n  url: https://example.org/a\n"),
     "tag-after-good-sources": ("sources.yaml", SOURCE.format(id="fine") + "- id: tagged\n  url: !!binary aGVsbG8=\n"),
     "malformed-after-good-sources": ("sources.yaml", SOURCE.format(id="fine") + "- id: broken\n  url: [x\n"),
-    "alias-bomb-in-sources": ("sources.yaml", "- &a {id: lol, url: 'https://x', title: {en: x}}\n"
-                              + "".join(f"- &{c} [{', '.join(['*' + p] * 12)}]\n" for p, c in zip("abcd", "bcde", strict=True))),
+    "alias-bomb-in-sources": ("sources.yaml", "- &a {id: lol, url: 'https://x', title: {en: x}}\n" + "".join(
+        f"- &{c} [{', '.join(['*' + p] * 12)}]\n" for p, c in zip("abcd", "bcde", strict=True))),
     "malformed-actors": ("actors.yaml", "- id: broken\n  name: {en: [x}\n"),
     "duplicate-key-in-people": ("people.yaml", "- id: somebody\n  id: again\n  name: {en: S}\n"),
 }
@@ -155,7 +155,8 @@ def test_references_to_sources_streamed_and_not_kept(tiny_copy: Path) -> None:
         f"{tiny_copy / 'actors.yaml'}:20: member 'gamma' is a source, expected a country (defined at {sources}:11)",
         f"{tiny_copy / 'agreements' / 'aaa.yaml'}:4: source 'bad-url' is defined at {sources}:13 but invalid"
         " (its problems are listed there)",
-        f"{tiny_copy / 'agreements' / 'aaa.yaml'}:4: source 'bloc-chartr' is not defined (did you mean 'bloc-charter'?)",
+        f"{tiny_copy / 'agreements' / 'aaa.yaml'}:4: source 'bloc-chartr' is not defined"
+        " (did you mean 'bloc-charter'?)",
         f"{tiny_copy / 'agreements' / 'aaa.yaml'}:5: party 'press-release-1' is a source, expected an actor or country"
         f" (defined at {sources}:2)",
         f"{sources}:14: url: 'nowhere' is not a URL (a source needs an http(s) address)",

@@ -118,7 +118,8 @@ def _malformed(error: yaml.MarkedYAMLError, shown_as: str) -> Problem:
 
 def _unreadable(error: yaml.reader.ReaderError, shown_as: str, text: str) -> Problem:
     where = max(error.position, 0)  # libyaml counts bytes of UTF-8, PyYAML's reader characters
-    line = (text.encode("utf-8")[:where].count(b"\n") if _Loader is not yaml.SafeLoader else text.count("\n", 0, where)) + 1
+    before = text.encode("utf-8")[:where].count(b"\n") if _Loader is not yaml.SafeLoader else text.count("\n", 0, where)
+    line = before + 1
     return Problem(Location(shown_as, line), f"malformed YAML: character #x{error.character:04x}: {error.reason}")
 
 
@@ -278,9 +279,10 @@ class _ItemLoader(_Loader):  # type: ignore[misc,valid-type]  # libyaml's parser
         self.anchored_ids: set[int] = set()
 
     def node(self, depth: int) -> yaml.Node:
-        event = self.get_event()
-        if type(event) is yaml.AliasEvent:
-            found = self.anchored.get(event.anchor)  # type: ignore[arg-type]
+        event: Any = self.get_event()  # libyaml's marks are its own type: no narrowing by type
+        kind = type(event)
+        if kind is yaml.AliasEvent:
+            found = self.anchored.get(event.anchor)
             if found is None:
                 raise yaml.composer.ComposerError(None, None, "found undefined alias", event.start_mark)
             return found
@@ -291,7 +293,7 @@ class _ItemLoader(_Loader):  # type: ignore[misc,valid-type]  # libyaml's parser
                 "second occurrence", event.start_mark,
             )
         node: yaml.Node
-        if type(event) is yaml.ScalarEvent:
+        if kind is yaml.ScalarEvent:
             tag = event.tag
             if tag is None or tag == "!":
                 tag = self.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -299,7 +301,7 @@ class _ItemLoader(_Loader):  # type: ignore[misc,valid-type]  # libyaml's parser
         elif depth > MAX_DEPTH:  # its parent is refused, unread: skip it without recursion
             self._skip()
             node = yaml.ScalarNode(_STR, "", event.start_mark, event.end_mark)
-        elif type(event) is yaml.SequenceStartEvent:
+        elif kind is yaml.SequenceStartEvent:
             items: list[yaml.Node] = []
             node = yaml.SequenceNode(_tag(self, event, yaml.SequenceNode), items, event.start_mark, None)
             self._anchor(anchor, node)
@@ -384,8 +386,9 @@ class ListReading:
         if loader.check_event(yaml.StreamEndEvent):
             return  # an empty file: no value, as read_yaml
         loader.get_event()  # the document's start
-        start = loader.peek_event()
-        if type(start) is not yaml.SequenceStartEvent or start.tag is not None or start.anchor is not None:
+        start: Any = loader.peek_event()
+        plain_list = type(start) is yaml.SequenceStartEvent and start.tag is None and start.anchor is None
+        if not plain_list:
             self.root = read_yaml(self.path, self.shown)  # not a plain list: a problem, read it the usual way
             self.problems[:] = self.root.problems
             return
