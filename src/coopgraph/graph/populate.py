@@ -670,7 +670,8 @@ class _NTriplesMinter(_Minter):
         known = self._iris.get(ident)
         if known is None:
             known = super().iri(ident)
-            if not known.startswith(self._kinds["agreement"]):  # agreements are named about once: not kept (1M at 1M)
+            # agreements and sources are named about once each: not kept (1M of each at 1M agreements)
+            if not known.startswith((self._kinds["agreement"], self._kinds["source"])):
                 self._iris[ident] = known
         return known
 
