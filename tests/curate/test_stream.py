@@ -175,3 +175,15 @@ def test_a_source_file_bad_part_way_hands_out_sources_then_unregisters_them(tiny
     with pytest.raises(CoopgraphError) as raised:
         curation.finish()
     assert [p.message.split(":")[0] for p in raised.value.problems] == ["malformed YAML"]
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("sources.yaml", "id: one\nurl: https://example.org/one\n"),  # a mapping, not a list
+    ("sources.yaml", "# nothing yet\n"),
+    ("topics.yaml", "just text\n"),
+    ("places.yaml", b"- id: caf\xe9\n"),
+    ("posts.yaml", "- id: a\n  name: {en: x\x07}\n"),
+])
+def test_registry_files_that_are_no_list_give_the_same_problems(tiny_copy: Path, name: str, text: str | bytes) -> None:
+    (tiny_copy / name).write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    assert _problems_both_ways(tiny_copy)
