@@ -12,6 +12,9 @@ stops at :data:`ALIAS_LIMIT` with the line of the alias; nesting deeper than
 ``!tags``, ``!!binary``, ``!!set`` ...) are problems with a line, never an
 exception.
 
+A list file too big to hold (a million sources) is read one item at a time
+by :class:`ListReading`, with the same values, lines and problems.
+
 >>> doc = read_yaml_text("id: x\\nparties:\\n  - a\\n  - b\\n", "x.yaml")
 >>> doc.value, doc.lines[("parties", 1)]
 ({'id': 'x', 'parties': ['a', 'b']}, 4)
