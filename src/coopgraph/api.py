@@ -175,6 +175,7 @@ class KnowledgeGraph:
 
         prefixes = self.prefixes
         text, declared, source = _resolve(query)
+        saved = isinstance(query, str) and declared is not None  # a saved query by name: constants may go in
         bindings: Mapping[str, Term]
         if declared is None:
             bindings = _adhoc_bindings(params, prefixes, source)
@@ -183,7 +184,8 @@ class KnowledgeGraph:
 
             given = {name: _param_text(name, value, source) for name, value in params.items()}
             bindings = bind(declared, given, prefixes, where=source)
-        return Rows.from_result(run(self.store, text, bindings=bindings, prefixes=prefixes, source=source), prefixes)
+        result = run(self.store, text, bindings=bindings, prefixes=prefixes, source=source, inline=saved)
+        return Rows.from_result(result, prefixes)
 
     def rdflib(self) -> Dataset:
         """An rdflib ``Dataset`` of the three named graphs (a read-only view of the store through oxrdflib).

@@ -120,7 +120,9 @@ def check_names(
         close = [local[n] for n in difflib.get_close_matches(iri[len(namespace) :], sorted(local), n=3, cutoff=0.75)]
         shown = ", ".join(_compact(c, prefixes) for c in close)
         hint = f" (did you mean {shown}?)" if close else ""
-        raise CoopgraphError(f"{where}: parameter {name}={_compact(iri, prefixes)} names nothing in the graph{hint}")
+        given = _compact(iri, prefixes)
+        given = given if len(given) <= 200 else f"{given[:200]}..."  # one readable line, however long
+        raise CoopgraphError(f"{where}: parameter {name}={given} names nothing in the graph{hint}")
 
 
 SUGGEST_SCAN = 10_000
