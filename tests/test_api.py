@@ -368,7 +368,9 @@ def test_the_readme_example_runs_as_written(
     json.dumps([{k: str(v) for k, v in r.items()} for r in namespace["rows"]])  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("value", ["x> } ; DROP ALL #", 'a"b', "line\nbreak", "brace } # hash", "nul\u0000", "x" * 100_000])
+@pytest.mark.parametrize(
+    "value", ["x> } ; DROP ALL #", 'a"b', "line\nbreak", "brace } # hash", "nul\u0000", "x" * 100_000]
+)
 def test_hostile_parameter_values_are_inert_or_refused(kg: coopgraph.KnowledgeGraph, value: str) -> None:
     """A saved query's parameters go into its text as constants only as one inert token (sparql/constants.py)."""
     assert len(kg.query("label-search", text=value)) == 0  # one odd text to look for

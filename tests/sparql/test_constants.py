@@ -24,7 +24,7 @@ SAVED = saved_queries()
 DATES = ("2026-01-01", "2019-06-01", "2005-01-01")
 FILTERS = ("in-effect", "any", "ended", "signed")
 HOSTILE = (
-    'x> } ; DROP ALL #',
+    "x> } ; DROP ALL #",
     'a"b',
     "line\nbreak",
     "brace } # hash",
@@ -49,6 +49,7 @@ def reasoned_shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def reasoned_synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from benchmarks.generate import generate
+
     from coopgraph.pipeline import build
 
     world = tmp_path_factory.mktemp("world-300")

@@ -344,7 +344,9 @@ def test_workers_answer_from_memory_or_disk_alike(shipped_build: Path, where: st
         worker_store(path, "disk").update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
 
 
-@pytest.mark.parametrize("value", ["x> } ; DROP ALL #", 'a"b', "line\nbreak", "brace } # hash", "nul\u0000", "x" * 6000])
+@pytest.mark.parametrize(
+    "value", ["x> } ; DROP ALL #", 'a"b', "line\nbreak", "brace } # hash", "nul\u0000", "x" * 6000]
+)
 def test_saved_query_parameters_are_inert_constants_or_refused(endpoint: str, value: str) -> None:
     """Saved queries take their parameters as constants written into the text (sparql/constants.py):
     only as one inert token, else as a substitution.  A hostile text is a text to look for; a hostile

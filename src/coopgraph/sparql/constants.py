@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from coopgraph.sparql.query import Term
+    import pyoxigraph as ox
+
+    Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 MAX_INLINE = 2048
 """Longer terms stay substitutions (a long text gains nothing from being planned with)."""
