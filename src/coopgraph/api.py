@@ -163,7 +163,8 @@ class KnowledgeGraph:
     def query(self, query: str | os.PathLike[str], /, **params: ParamValue) -> Rows:
         """Run a saved query (by name, e.g. ``"partners-of-country"``), a ``.rq`` file (a ``Path``) or SPARQL text.
 
-        Parameters are bound as RDF terms, never pasted into the text.  A saved
+        Parameters are bound as RDF terms, never pasted into the text (a saved query's go in as
+        validated one-token constants: :mod:`coopgraph.sparql.constants`).  A saved
         query's parameters take the types its header declares; text is read as
         the CLI reads ``-p`` (``"country:thailand"`` is an IRI); numbers,
         booleans, dates and values from earlier rows keep their types.  A SELECT

@@ -6,7 +6,10 @@ protocol has no bindings, they travel as ``VALUES`` blocks of serialised
 terms opening the groups they reach (the outermost ``WHERE`` group, and each
 sub-SELECT that projects them, as substitution does).  Either way a value is
 never pasted into the query text, so quotes or braces in it cannot change the
-query.  Oxigraph substitutes only variables a SELECT projects, so saved
+query.  Saved queries (``inline=True``) get theirs written in as constants
+where substitution reaches, only as one validated N-Triples token with no
+escape inside (:mod:`coopgraph.sparql.constants`): Oxigraph plans before it
+sees a substitution, so a country written in is where the plan starts.  Oxigraph substitutes only variables a SELECT projects, so saved
 queries project their parameters; the CLI drops bound columns from output.
 
 >>> store = open_store(Path("build"))                                     # doctest: +SKIP
