@@ -848,7 +848,9 @@ def targets(all_results: list[dict[str, Any]], extras: dict[str, Any]) -> list[t
     if "seconds" in build and "seconds" in base:
         value = build["seconds"] / base["seconds"]
         gb = build["peak_rss_mb"] / 1024
-        alone = f"(run.py's build child, its reasoning and second store copy included: peak RSS {gb:.2f} GB)"
+        then = "its reasoning and second store copy included" if build.get("reason") else "the timed part only"
+        cpu = f"; CPU {build['cpu_seconds'] / base['cpu_seconds']:.2f}×" if base.get("cpu_seconds") else ""
+        alone = f"(run.py's build child, {then}: peak RSS {gb:.2f} GB{cpu})"
         rows.append((TARGET_TEXT["build"] + at, f"{verdict(value, TARGETS['build'])} {alone}"))
     whole = [r for r in all_results if r["n"] < 1_000_000 and "seconds" in r.get("cli-build", {})]
     if whole:
@@ -867,7 +869,7 @@ def targets(all_results: list[dict[str, Any]], extras: dict[str, Any]) -> list[t
             text = f"built whole in {fmt_s(cli['seconds'])}, peak RSS {cli['children_peak_rss_mb'] / 1024:.1f} GB"
         else:
             text = (
-                f"{cli['error']} after {fmt_s(cli['after_seconds'])}, "
+                f"{cli['error']}{'' if ' after ' in cli['error'] else ' after ' + fmt_s(cli['after_seconds'])}, "
                 f"peak RSS {cli['children_peak_rss_mb'] / 1024:.1f} GB; "
                 f"stages finished: {', '.join(done) if done else 'none'} (see the {res['n']:,} table)"
             )
