@@ -183,13 +183,7 @@ def test_bad_data_gives_the_same_lines_on_disk_and_in_memory(tmp_path: Path, tin
     (agreements / "aaa.yaml").write_text("id: aaa\n" + mou + "parties: [alpha, zzz, nobody]\n", encoding="utf-8")
     duplicate = "id: bloc-beta-mou-2025\n" + mou + "parties: [alpha, beta]\n"
     (agreements / "zzz.yaml").write_text(duplicate, encoding="utf-8")
-    failures = []
-    for disk_from in (0, 10**9):
-        with pytest.raises(CoopgraphError) as raised:
-            pipeline.build(tiny_copy, tmp_path / f"out-{disk_from}", reasoner="none", disk_from=disk_from)
-        failures.append(str(raised.value).splitlines())
-    assert failures[0] == failures[1]
-    shown = "\n".join(failures[0])
+    shown = "\n".join(_same_failure_both_ways(tiny_copy, tmp_path))
     for expected in ("wrong-type.yaml:", "name-mismatch.yaml:", "malformed.yaml:", "aaa.yaml:5: party 'nobody' is not",
                      "aaa.yaml:5: party 'zzz' is not defined", "zzz.yaml:1: duplicate id 'bloc-beta-mou-2025'"):
         assert expected in shown
@@ -217,13 +211,7 @@ def test_bad_registry_records_give_the_same_lines_on_disk_and_in_memory(
     for name, text in REGISTRY_DAMAGE[damage].items():
         target = tiny_copy / name
         target.write_text((target.read_text(encoding="utf-8") if target.exists() else "") + text, encoding="utf-8")
-    failures = []
-    for disk_from in (0, 10**9):
-        with pytest.raises(CoopgraphError) as raised:
-            pipeline.build(tiny_copy, tmp_path / f"out-{disk_from}", reasoner="none", disk_from=disk_from)
-        failures.append(str(raised.value).splitlines())
-    assert failures[0] == failures[1]
-    shown = [line.replace(str(tiny_copy) + "/", "") for line in failures[0]]
+    shown = [line.replace(str(tiny_copy) + "/", "") for line in _same_failure_both_ways(tiny_copy, tmp_path)]
     expected = {
         "records": [
             "agreements/aaa.yaml:4: source 'bloc-chartr' is not defined (did you mean 'bloc-charter'?)",
@@ -238,3 +226,14 @@ def test_bad_registry_records_give_the_same_lines_on_disk_and_in_memory(
     }[damage]
     assert shown == expected
     assert not list((tmp_path / "out-0").glob(".v-*"))
+
+
+def _same_failure_both_ways(data: Path, tmp_path: Path) -> list[str]:
+    """The lines of the error a build of ``data`` fails with, on disk and in memory alike (asserted the same)."""
+    failures = []
+    for disk_from in (0, 10**9):
+        with pytest.raises(CoopgraphError) as raised:
+            pipeline.build(data, tmp_path / f"out-{disk_from}", reasoner="none", disk_from=disk_from)
+        failures.append(str(raised.value).splitlines())
+    assert failures[0] == failures[1]
+    return failures[0]

@@ -10,8 +10,6 @@ stay substitutions (the channels' own tests are in test_query, test_endpoint and
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 
@@ -34,29 +32,6 @@ HOSTILE = (
     "?country",
     "' } UNION { ?s ?p ?o } #",
 )
-
-
-@pytest.fixture(scope="module")
-def reasoned_shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from coopgraph.pipeline import build
-    from tests.conftest import SHIPPED
-
-    out = tmp_path_factory.mktemp("shipped-rules")
-    build(SHIPPED, out, reasoner="rules")
-    return out
-
-
-@pytest.fixture(scope="module")
-def reasoned_synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from benchmarks.generate import generate
-
-    from coopgraph.pipeline import build
-
-    world = tmp_path_factory.mktemp("world-300")
-    generate(300, world)
-    out = tmp_path_factory.mktemp("world-300-rules")
-    build(world, out, reasoner="rules")
-    return out
 
 
 def _iris(store: ox.Store, kind: str, limit: int = 3) -> list[str]:

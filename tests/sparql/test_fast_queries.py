@@ -24,19 +24,6 @@ DATES = ("2026-01-01", "2024-03-01", "2023-01-01", "2015-06-01", "2005-01-01")
 FILTERS = ("in-effect", "any", "pending", "ended", "signed", "expired", "unknown")
 
 
-@pytest.fixture(scope="module")
-def synthetic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated world of 300 agreements, built without a reasoner."""
-    from benchmarks.generate import generate
-    from coopgraph.pipeline import build
-
-    world = tmp_path_factory.mktemp("world-300")
-    generate(300, world)
-    out = tmp_path_factory.mktemp("world-300-build")
-    build(world, out, reasoner="none")
-    return out
-
-
 def _countries(store: object, limit: int = 3) -> list[str]:
     """The countries with the most cooperation nodes (bloc members among them), and one with few."""
     found = store.query(  # type: ignore[attr-defined]
