@@ -5,7 +5,8 @@ them in one run: malformed YAML, duplicate keys and ids, unknown or missing
 fields, wrong types, bad dates and language tags, and references to ids that
 do not exist (with a did-you-mean).
 
->>> world = curate(Path("data"))            # doctest: +SKIP
+>>> from coopgraph.resources import shipped_data_dir
+>>> world = curate(shipped_data_dir())
 >>> world.agreements["asean-china-communications-digital-technology-2024"].parties
 ['asean', 'china']
 """
