@@ -586,22 +586,36 @@ CLI_BUILD_RSS_MB = float(
 
 
 def bench_size(
-    n: int, *, repeats: int, quick: bool, skip_queries: set[str], stages: tuple[str, ...] = STAGES
+    n: int,
+    *,
+    repeats: int,
+    quick: bool,
+    skip_queries: set[str],
+    stages: tuple[str, ...] = STAGES,
+    reuse: Path | None = None,
 ) -> dict[str, Any]:
-    """The stages (default: all) on the world of ``n`` agreements, each in its own process."""
+    """The stages (default: all) on the world of ``n`` agreements, each in its own process.
+
+    ``reuse``: a ``coopgraph build --out`` directory of this world; the stages that read a
+    build read it (only read: ``open_store`` opens it read-only) instead of a new one.
+    """
     world, generated = world_for(n)
     results: dict[str, Any] = {"n": n, "generated_seconds": generated}
     with tempfile.TemporaryDirectory(prefix=f"coopgraph-bench-{n}-") as tmp:
         work = Path(tmp)
-        needs_build = any(name not in ("build", "cli-build", "build-baseline") for name in stages)
+        if reuse is not None:
+            (work / "build").symlink_to(reuse.resolve(), target_is_directory=True)
+            results["build"] = {"missing": f"not run: the stages read the build in {reuse}", "reused": str(reuse)}
+            stages = tuple(name for name in stages if name not in ("build", "cli-build", "build-baseline"))
+        needs_build = reuse is None and any(name not in ("build", "cli-build", "build-baseline") for name in stages)
         os.environ.pop(BUILD_ONLY, None)
         if not needs_build:
             os.environ[BUILD_ONLY] = "1"
         for name in STAGES:
             if name not in stages and not (name == "build" and needs_build):  # most stages read the build's store
-                results[name] = {"missing": "not run at this size (--big-stages)"}
+                results.setdefault(name, {"missing": "not run at this size (--big-stages)"})
                 continue
-            if name not in ("build", "cli-build") and "seconds" not in results["build"]:
+            if name not in ("build", "cli-build") and not {"seconds", "reused"} & results["build"].keys():
                 results[name] = {"error": "no build"}
                 continue
             log(f"{n:,} agreements: {name}")
@@ -725,7 +739,8 @@ def _size_report(res: dict[str, Any]) -> list[str]:
                 f"store {fmt_s(build['store'])} | | | | | |"
             )
     else:
-        out.append(f"| build | {build.get('error', '-')} | {base.get('error', '-')} | | | |")
+        shown = build.get("error") or build.get("missing", "-")
+        out.append(f"| build | {shown} | {base.get('error', '-')} | | | |")
     export = res.get("export", {})
     if "seconds" in export:
         out.append(
@@ -1004,6 +1019,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--world", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--skip", default="", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--reuse-build",
+        type=Path,
+        help="with --add-to and one size: a `coopgraph build --out` directory of that world, read by the stages that "
+        "read a build (queries, export, serve, ...) instead of building it again",
+    )
     parser.add_argument("--from-json", type=Path, help="render RESULTS.md again from a saved run (benchmarks/RESULTS.json)")
     parser.add_argument(
         "--add-to",
@@ -1031,8 +1052,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(big) - set(STAGES))
     if unknown:
         parser.error(f"--big-stages: unknown {', '.join(unknown)} (stages: {', '.join(STAGES)})")
+    if args.reuse_build and (not args.add_to or len(sizes) != 1):
+        parser.error("--reuse-build: give --add-to and one size (the world the build was made from)")
     if args.add_to:
-        return add_to(args.add_to, header, sizes, big, repeats=args.repeats, write=args.write)
+        return add_to(args.add_to, header, sizes, big, repeats=args.repeats, write=args.write, reuse=args.reuse_build)
     all_results = [
         bench_size(n, repeats=args.repeats, quick=args.quick, skip_queries=stopped, stages=big if n >= 100_000 else STAGES)
         for n in sizes
@@ -1059,7 +1082,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def add_to(
-    saved_file: Path, header: list[str], sizes: list[int], stages: tuple[str, ...], *, repeats: int, write: Path | None
+    saved_file: Path,
+    header: list[str],
+    sizes: list[int],
+    stages: tuple[str, ...],
+    *,
+    repeats: int,
+    write: Path | None,
+    reuse: Path | None = None,
 ) -> int:
     """Run ``stages`` on ``sizes`` and add the results to a saved run, each labelled; render from both.
 
@@ -1071,15 +1101,17 @@ def add_to(
     started = time.perf_counter()
     label = header[0].removeprefix("- date: ") + ", " + header[4].removeprefix("- coopgraph at ").split(" (")[0]
     for n in sizes:
-        result = bench_size(n, repeats=repeats, quick=False, skip_queries=set(), stages=stages)
-        result["label"] = f"{label}; stages {', '.join(stages)}"
+        result = bench_size(n, repeats=repeats, quick=False, skip_queries=set(), stages=stages, reuse=reuse)
+        result["label"] = f"{label}; stages {', '.join(stages)}" + (f"; on the build {reuse}" if reuse else "")
         saved["results"].append(result)
     took = fmt_s(time.perf_counter() - started)
     header.append(f"- load average at the end: {os.getloadavg()[0]:.1f}; this run took {took}")
     saved["header"] += [
         "",
         f"Rows added by `python benchmarks/run.py --sizes {','.join(map(str, sizes))} "
-        f"--big-stages {','.join(stages)} --add-to {saved_file.name}`:",
+        f"--big-stages {','.join(stages)} --add-to {saved_file.name}"
+        + (f" --reuse-build {reuse}" if reuse else "")
+        + "`:",
         *header,
     ]
     saved_file.write_text(json.dumps(saved, indent=1, ensure_ascii=False), encoding="utf-8")
