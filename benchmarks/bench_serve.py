@@ -16,7 +16,8 @@ round (rounds alternate which goes first).  The queries:
 
 - *small*: one country's labels (a few rows, JSON);
 - *saved*: ``/queries/bloc-members`` with a bloc of the world (on Oxigraph: the
-  same text with the same parameters as a VALUES block, as ``--endpoint`` sends it);
+  very text our worker runs: the parameters written in as constants where
+  :mod:`coopgraph.sparql.constants` can, the rest as a VALUES block);
 - *rows-5000*: 5,000 rows of ``?s ?p ?o`` (JSON);
 - *construct*: the labels of every agreement as a graph (N-Triples).
 
@@ -153,6 +154,7 @@ def requests_for(build: Path) -> dict[str, dict[str, str]]:
     import pyoxigraph as ox
 
     from coopgraph.graph.vocab import DEFAULT_BASE
+    from coopgraph.sparql.constants import inline
     from coopgraph.sparql.query import query_prefixes, with_prefixes, with_values
     from coopgraph.sparql.queryfile import bind, saved_queries
 
@@ -187,7 +189,9 @@ def requests_for(build: Path) -> dict[str, dict[str, str]]:
     prefixes = query_prefixes(DEFAULT_BASE)
     given = {"bloc": f"<{bloc}>", "date": "2024-06-30", "lang": "en"}
     terms = bind(saved.params, given, prefixes, where=SAVED)
-    sent = with_values(with_prefixes(saved.text, prefixes), terms)
+    # the text our worker runs: the parameters it can take written in as constants, the rest as VALUES
+    text, rest = inline(with_prefixes(saved.text, prefixes), terms)
+    sent = with_values(text, rest) if rest else text
     out["saved"] = {
         "ours": f"/queries/{SAVED}?" + urllib.parse.urlencode(given),
         "oxigraph": "/query?query=" + urllib.parse.quote(sent),
