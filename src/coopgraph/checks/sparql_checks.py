@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,7 +26,6 @@ from coopgraph.checks.shapes_graph import (
     _VALUE_KINDS,
     _Constraint,
     _Path,
-    _select,
     _Shape,
     _short,
 )
@@ -79,27 +79,74 @@ class _Runner:
     query lists either the nodes that fail (sh:class, sh:maxCount, ...) or those that pass
     (sh:minCount, sh:hasValue); node-level sh:or/sh:and become unions and intersections of such
     sets, rather than an EXISTS per focus node (28 s at 100k agreements).
+
+    Which queries a check uses does not depend on the data, so :meth:`results` first plans
+    every check (a dry run that only counts uses), then drops each answer after its last use:
+    the memory held is that of the answers still to be used, not of every check's (10.5 GB
+    at a million agreements when all ~140 were kept).  An answer keeps only its first column,
+    the focus node, the one thing the checks read.
     """
 
     def __init__(self, store: ox.Store, schema: _Schema) -> None:
         self.store = store
         self.schema = schema
-        self._answers: dict[str, list[tuple[_Term, ...]]] = {}
+        self._answers: dict[str, list[_Term]] = {}
         self._sets: dict[str, frozenset[_Term]] = {}
+        self._left: Counter[str] | None = None  # uses still to come; None while planning
+        self._planned: list[str] = []  # every use, in order (while planning)
 
-    def rows(self, query: str) -> list[tuple[_Term, ...]]:
-        if query not in self._answers:
-            self._answers[query] = _select(self.store, query)
-        return self._answers[query]
+    def results(self, checks: Iterable[_Check]) -> Iterator[tuple[_Check, list[_Term]]]:
+        """Each check with its failing focus nodes, in order, holding only answers still to be used."""
+        checks = list(checks)
+        for check in checks:  # the plan: answers are empty, only the queries used are recorded
+            self.failing(check)
+        self._left, self._answers, self._sets = Counter(self._planned), {}, {}
+        self._planned = []
+        for check in checks:
+            yield check, self.failing(check)
+
+    def held(self) -> set[str]:
+        """The queries whose answers are held now (a test checks these are only those used later)."""
+        return set(self._answers) | set(self._sets)
+
+    def left(self, query: str) -> int:
+        """How many uses of the query's answer are still to come."""
+        assert self._left is not None, "not planned"
+        return self._left[query]
+
+    def _use(self, query: str) -> list[_Term]:
+        """The query's first column (run once), counting this use; dropped after the planned last use."""
+        if self._left is None:  # planning
+            self._planned.append(query)
+            return []
+        answer = self._answers.get(query)
+        if answer is None:
+            answer = self._answers[query] = _focus_nodes(self.store, query)
+        self._left[query] -= 1
+        if self._left[query] < 0:
+            raise AssertionError(f"a query used more often than planned: {query}")
+        if self._left[query] == 0:
+            del self._answers[query]
+            self._sets.pop(query, None)
+        return answer
+
+    def rows(self, query: str) -> list[_Term]:
+        return self._use(query)
+
+    def _set(self, query: str) -> frozenset[_Term]:
+        found = self._sets.get(query)
+        answer = self._use(query)
+        if found is None:
+            found = frozenset(answer)
+            if query in self._answers:  # used again later: keep the set made once
+                self._sets[query] = found
+        return found
 
     def targets(self, shape: _Shape) -> list[_Term]:
-        return [focus for (focus,) in self.rows(self.targets_query(shape))]
+        return self.rows(self.targets_query(shape))
 
     def target_set(self, shape: _Shape) -> frozenset[_Term]:
-        query = self.targets_query(shape)
-        if query not in self._sets:
-            self._sets[query] = frozenset(focus for (focus,) in self.rows(query))
-        return self._sets[query]
+        return self._set(self.targets_query(shape))
 
     def targets_query(self, shape: _Shape) -> str:
         return f"SELECT DISTINCT ?focus WHERE {{ {_Sparql(self.schema).targets(shape)} }}"
@@ -109,10 +156,10 @@ class _Runner:
         targets = self.targets(check.shape)
         if check.holder.path is not None:
             query, passing = _Sparql(self.schema).violations(check.holder.path, check.constraint)
-            found = [row[0] for row in self.rows(query)]
             if passing:
-                have = set(found)
+                have = self._set(query)
                 return [focus for focus in targets if focus not in have]
+            found = self.rows(query)
             wanted = self.target_set(check.shape)
             return [focus for focus in found if focus in wanted]
         passed = self.passing(check.shape, check.holder, check.constraint)
@@ -124,17 +171,17 @@ class _Runner:
         sparql = _Sparql(self.schema)
         if shape.path is not None:
             query, passing = sparql.violations(shape.path, c)
-            found = {row[0] for row in self.rows(query)}
+            found = self._set(query)
             return targets & found if passing else targets - found
         if c.kind in ("or", "and"):
             sets = [self.conforming(top, member) for member in c.shapes]
             return frozenset().union(*sets) if c.kind == "or" else targets.intersection(*sets)
         if c.kind == "class":  # the instances, as for sh:targetClass; a literal is never one
             where = f"{sparql.instance('?focus', c.terms[0])} FILTER(!isLiteral(?focus))"
-            return targets & {focus for (focus,) in self.rows(f"SELECT DISTINCT ?focus WHERE {{ {where} }}")}
+            return targets & self._set(f"SELECT DISTINCT ?focus WHERE {{ {where} }}")
         # any other value constraint on the focus node itself: test each target in SPARQL
         where = f"{{ {self.targets_query(top)} }} FILTER({sparql.value_ok(c, '?focus')})"
-        return frozenset(focus for (focus,) in self.rows(f"SELECT ?focus WHERE {{ {where} }}"))
+        return self._set(f"SELECT ?focus WHERE {{ {where} }}")
 
     def conforming(self, top: _Shape, shape: _Shape) -> frozenset[_Term]:
         """The targets of ``top`` that conform to a nested shape: every constraint, every sh:property."""
@@ -347,3 +394,12 @@ def _datatype_ok(datatype: URIRef, v: str) -> str:
     if datatype in _PARSED_DATATYPES:
         return f"{same} && COALESCE(isLiteral(<{datatype}>(STR({v}))), false))"
     return same + ")"
+
+
+def _focus_nodes(store: ox.Store, query: str) -> list[_Term]:
+    """The first column of a SELECT, once per row (the other columns are never made Python objects)."""
+    import pyoxigraph as ox
+
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [row[0] for row in solutions]
