@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
 
 from coopgraph.checks.entailment import _Schema
+from coopgraph.checks.shapes import shape_problems
 from coopgraph.checks.shapes_graph import _compile
 from coopgraph.checks.sparql_checks import _Check, _checks, _Runner
+from coopgraph.checks.validate import shacl_problems
 from coopgraph.curate.checker import curate
 from coopgraph.graph.dataset import read_ontology
 from coopgraph.graph.populate import populate
 from coopgraph.graph.store import graph_node
 from coopgraph.resources import shapes_file
+from tests.checks.test_shacl_core import _data, _ontology, _shapes, _store
 from tests.conftest import TINY
 
 
@@ -88,3 +92,21 @@ def test_a_use_beyond_the_plan_is_refused() -> None:
         assert "more often than planned" in str(error)
     else:
         raise AssertionError("an unplanned use ran")
+
+
+def test_unique_language_as_a_group_gives_pyshacl_results(tmp_path: Path) -> None:
+    """sh:uniqueLang runs as a GROUP BY, not a self-join: one problem per repeated language, as pySHACL."""
+    shapes = _shapes(
+        tmp_path,
+        "ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:name ;\n"
+        '  sh:property [ sh:path ex:name ; sh:uniqueLang true ; sh:maxCount 0 ; sh:message "m" ] .',
+    )
+    asserted, origins = _data(
+        'ex:a ex:name "A"@en , "B"@EN , "C"@th , "D"@th , "E"@de , "F" , "G" .\n'
+        'ex:b ex:name "A"@en-GB , "B"@en , "C"@th .\nex:c ex:name "A"@en , "A"@en .'
+    )
+    ours = sorted((str(p.location), p.message) for p in shape_problems(_store(asserted), origins, shapes=shapes))
+    theirs = sorted((str(p.location), p.message) for p in shacl_problems(asserted, _ontology(), origins, shapes))
+    assert ours == theirs
+    # sh:maxCount 0 fails once per node with a value; sh:uniqueLang once per language used twice (a: en, th)
+    assert sorted(message for _, message in ours) == ["m [name] (a)"] * 3 + ["m [name] (b)", "m [name] (c)"]
