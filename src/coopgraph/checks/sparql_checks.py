@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -88,40 +87,28 @@ class _Runner:
     the focus node, the one thing the checks read.
     """
 
-    def __init__(self, store: ox.Store, schema: _Schema, *, threads: int = 2) -> None:
+    def __init__(self, store: ox.Store, schema: _Schema) -> None:
         self.store = store
         self.schema = schema
-        self.threads = threads
         self._answers: dict[str, list[_Term]] = {}
         self._sets: dict[str, frozenset[_Term]] = {}
         self._left: Counter[str] | None = None  # uses still to come; None while planning
         self._planned: list[str] = []  # every use, in order (while planning)
-        self._order: list[str] = []  # the distinct queries in the order of their first use
-        self._pending: dict[str, Future[list[_Term]]] = {}  # sent ahead to the workers, not yet used
-        self._ahead = 0  # the position in ``_order`` of the next query to send ahead
-        self._pool: ThreadPoolExecutor | None = None
 
     def results(self, checks: Iterable[_Check]) -> Iterator[tuple[_Check, list[_Term]]]:
         """Each check with its failing focus nodes, in order, holding only answers still to be used.
 
-        Oxigraph evaluates a query without the GIL, so ``threads`` workers run the next queries
-        (in the order of their first use, at most ``threads`` ahead) while this thread combines
-        the answers of the current one: on two cores the checks then take less wall time.  The
-        combining stays here, in order, so the problems do not depend on the threads.
+        Not on threads: Oxigraph releases the GIL while it evaluates (per row), but running the
+        next queries ahead on two threads gained no wall time on the shared two-core machine
+        and held more memory (benchmarks/WHY.md, fifth session).
         """
         checks = list(checks)
         for check in checks:  # the plan: answers are empty, only the queries used are recorded
             self.failing(check)
         self._left, self._answers, self._sets = Counter(self._planned), {}, {}
-        self._order, self._planned, self._ahead = list(dict.fromkeys(self._planned)), [], 0
-        self._pool = ThreadPoolExecutor(self.threads, "coopgraph-checks") if self.threads > 0 else None
-        try:
-            for check in checks:
-                yield check, self.failing(check)
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool, self._pending = None, {}
+        self._planned = []
+        for check in checks:
+            yield check, self.failing(check)
 
     def held(self) -> set[str]:
         """The queries whose answers are held now (a test checks these are only those used later)."""
@@ -139,7 +126,7 @@ class _Runner:
             return []
         answer = self._answers.get(query)
         if answer is None:
-            answer = self._answers[query] = self._fetch(query)
+            answer = self._answers[query] = _focus_nodes(self.store, query)
         self._left[query] -= 1
         if self._left[query] < 0:
             raise AssertionError(f"a query used more often than planned: {query}")
@@ -147,20 +134,6 @@ class _Runner:
             del self._answers[query]
             self._sets.pop(query, None)
         return answer
-
-    def _fetch(self, query: str) -> list[_Term]:
-        """The query's answer, from a worker if it was sent ahead; sends the next queries ahead.
-
-        Each query is fetched once, at its first use, so the queries are fetched in plan order.
-        """
-        pending = self._pending.pop(query, None)
-        if self._pool is not None:
-            self._ahead = max(self._ahead, self._order.index(query) + 1)
-            while len(self._pending) < self.threads and self._ahead < len(self._order):
-                following = self._order[self._ahead]
-                self._pending[following] = self._pool.submit(_focus_nodes, self.store, following)
-                self._ahead += 1
-        return pending.result() if pending is not None else _focus_nodes(self.store, query)
 
     def rows(self, query: str) -> list[_Term]:
         return self._use(query)
