@@ -59,7 +59,7 @@ def test_only_answers_used_later_are_held() -> None:
     for _check, _failing in runner.results(checks):
         seen += 1
         held = runner.held()
-        assert all(runner.left(query) > 0 for query in held), "an answer is kept past its last use"
+        assert all(runner.left(query, as_set) > 0 for query, as_set in held), "an answer is kept past its last use"
         shared += bool(held)
     assert seen == len(checks) > 100
     assert shared, "no answer was ever shared between checks: the test would not see an eviction"

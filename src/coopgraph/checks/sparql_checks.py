@@ -92,8 +92,8 @@ class _Runner:
         self.schema = schema
         self._answers: dict[str, list[_Term]] = {}
         self._sets: dict[str, frozenset[_Term]] = {}
-        self._left: Counter[str] | None = None  # uses still to come; None while planning
-        self._planned: list[str] = []  # every use, in order (while planning)
+        self._left: Counter[tuple[str, bool]] | None = None  # uses still to come (as a list, as a set)
+        self._planned: list[tuple[str, bool]] = []  # every use, in order (while planning)
 
     def results(self, checks: Iterable[_Check]) -> Iterator[tuple[_Check, list[_Term]]]:
         """Each check with its failing focus nodes, in order, holding only answers still to be used.
@@ -110,41 +110,59 @@ class _Runner:
         for check in checks:
             yield check, self.failing(check)
 
-    def held(self) -> set[str]:
-        """The queries whose answers are held now (a test checks these are only those used later)."""
-        return set(self._answers) | set(self._sets)
+    def held(self) -> set[tuple[str, bool]]:
+        """The answers held now, as (query, as a set): a test checks each has a use to come in that form."""
+        return {(query, False) for query in self._answers} | {(query, True) for query in self._sets}
 
-    def left(self, query: str) -> int:
-        """How many uses of the query's answer are still to come."""
+    def left(self, query: str, as_set: bool) -> int:
+        """How many uses of the query's answer (as a list or as a set) are still to come."""
         assert self._left is not None, "not planned"
-        return self._left[query]
+        return self._left[query, as_set]
 
-    def _use(self, query: str) -> list[_Term]:
-        """The query's first column (run once), counting this use; dropped after the planned last use."""
+    def _use(self, query: str, as_set: bool) -> list[_Term] | frozenset[_Term]:
+        """The query's first column (run once), counting this use; each form is dropped after its last use.
+
+        The list (for the order of the targets, or one result per failing value) and the set
+        (to compare) are each kept only while a use of that form is to come.
+        """
         if self._left is None:  # planning
-            self._planned.append(query)
-            return []
-        answer = self._answers.get(query)
-        if answer is None:
-            answer = self._answers[query] = _focus_nodes(self.store, query)
-        self._left[query] -= 1
-        if self._left[query] < 0:
+            self._planned.append((query, as_set))
+            return frozenset() if as_set else []
+        left = self._left
+        left[query, as_set] -= 1
+        if left[query, as_set] < 0:
             raise AssertionError(f"a query used more often than planned: {query}")
-        if self._left[query] == 0:
-            del self._answers[query]
+        found = self._sets.get(query)
+        answer = self._answers.get(query)
+        if answer is None and found is None:
+            answer = _focus_nodes(self.store, query)
+        if found is None and (as_set or left[query, True]):
+            assert answer is not None
+            found = frozenset(answer)
+        if left[query, False]:
+            assert answer is not None, "a list dropped before its last use"
+            self._answers[query] = answer
+        else:
+            self._answers.pop(query, None)
+        if left[query, True]:
+            assert found is not None
+            self._sets[query] = found
+        else:
             self._sets.pop(query, None)
+        if as_set:
+            assert found is not None
+            return found
+        assert answer is not None
         return answer
 
     def rows(self, query: str) -> list[_Term]:
-        return self._use(query)
+        answer = self._use(query, as_set=False)
+        assert isinstance(answer, list)
+        return answer
 
     def _set(self, query: str) -> frozenset[_Term]:
-        found = self._sets.get(query)
-        answer = self._use(query)
-        if found is None:
-            found = frozenset(answer)
-            if query in self._answers:  # used again later: keep the set made once
-                self._sets[query] = found
+        found = self._use(query, as_set=True)
+        assert isinstance(found, frozenset)
         return found
 
     def targets(self, shape: _Shape) -> list[_Term]:
