@@ -281,7 +281,7 @@ class _Sparql:
         values = self.path(path, x, v)
         if c.kind in _VALUE_KINDS:  # one result per failing value
             return f"SELECT DISTINCT ?focus {v} WHERE {{ {values} FILTER(!{self.value_ok(c, v, path)}) }}", False
-        if c.kind == "uniqueLang":  # one result per language tag used twice (a group, not a self-join: 10x less)
+        if c.kind == "uniqueLang":  # one result per language tag used twice (a group, not a self-join: 3x less CPU)
             tagged = f'{values} FILTER(isLiteral({v}) && LANG({v}) != "") BIND(LCASE(LANG({v})) AS ?lang)'
             twice = f"GROUP BY ?focus ?lang HAVING (COUNT(DISTINCT {v}) > 1)"
             return f"SELECT ?focus ?lang WHERE {{ {tagged} }} {twice}", False
