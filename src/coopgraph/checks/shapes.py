@@ -89,8 +89,8 @@ def shape_problems(store: ox.Store, origins: dict[URIRef, Location], *, shapes: 
         raise ValueError(f"the store has no ontology graph {_ONTOLOGY}: without it the shapes see no class hierarchy")
     runner = _Runner(store, _Schema.read(store))
     problems = []
-    for check in _checks(compiled):
-        for focus in runner.failing(check):
+    for check, failing in runner.results(_checks(compiled)):
+        for focus in failing:
             node = URIRef(focus.value) if isinstance(focus, ox.NamedNode) else None
             where = origins.get(node, Location("(graph)")) if node is not None else Location("(graph)")
             problems.append(Problem(where, f"{check.message}{check.shown} ({_short(focus.value)})"))

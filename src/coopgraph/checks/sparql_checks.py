@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,7 +26,6 @@ from coopgraph.checks.shapes_graph import (
     _VALUE_KINDS,
     _Constraint,
     _Path,
-    _select,
     _Shape,
     _short,
 )
@@ -79,27 +79,97 @@ class _Runner:
     query lists either the nodes that fail (sh:class, sh:maxCount, ...) or those that pass
     (sh:minCount, sh:hasValue); node-level sh:or/sh:and become unions and intersections of such
     sets, rather than an EXISTS per focus node (28 s at 100k agreements).
+
+    Which queries a check uses does not depend on the data, so :meth:`results` first plans
+    every check (a dry run that only counts uses), then drops each answer after its last use:
+    the memory held is that of the answers still to be used, not of every check's (10.5 GB
+    at a million agreements when all ~140 were kept).  An answer keeps only its first column,
+    the focus node, the one thing the checks read.
     """
 
     def __init__(self, store: ox.Store, schema: _Schema) -> None:
         self.store = store
         self.schema = schema
-        self._answers: dict[str, list[tuple[_Term, ...]]] = {}
+        self._answers: dict[str, list[_Term]] = {}
         self._sets: dict[str, frozenset[_Term]] = {}
+        self._left: Counter[tuple[str, bool]] | None = None  # uses still to come (as a list, as a set)
+        self._planned: list[tuple[str, bool]] = []  # every use, in order (while planning)
 
-    def rows(self, query: str) -> list[tuple[_Term, ...]]:
-        if query not in self._answers:
-            self._answers[query] = _select(self.store, query)
-        return self._answers[query]
+    def results(self, checks: Iterable[_Check]) -> Iterator[tuple[_Check, list[_Term]]]:
+        """Each check with its failing focus nodes, in order, holding only answers still to be used.
+
+        Not on threads: Oxigraph releases the GIL while it evaluates (per row), but running the
+        next queries ahead on two threads gained no wall time on the shared two-core machine
+        and held more memory (benchmarks/WHY.md, fifth session).
+        """
+        checks = list(checks)
+        for check in checks:  # the plan: answers are empty, only the queries used are recorded
+            self.failing(check)
+        self._left, self._answers, self._sets = Counter(self._planned), {}, {}
+        self._planned = []
+        for check in checks:
+            yield check, self.failing(check)
+
+    def held(self) -> set[tuple[str, bool]]:
+        """The answers held now, as (query, as a set): a test checks each has a use to come in that form."""
+        return {(query, False) for query in self._answers} | {(query, True) for query in self._sets}
+
+    def left(self, query: str, as_set: bool) -> int:
+        """How many uses of the query's answer (as a list or as a set) are still to come."""
+        assert self._left is not None, "not planned"
+        return self._left[query, as_set]
+
+    def _use(self, query: str, as_set: bool) -> list[_Term] | frozenset[_Term]:
+        """The query's first column (run once), counting this use; each form is dropped after its last use.
+
+        The list (for the order of the targets, or one result per failing value) and the set
+        (to compare) are each kept only while a use of that form is to come.
+        """
+        if self._left is None:  # planning
+            self._planned.append((query, as_set))
+            return frozenset() if as_set else []
+        left = self._left
+        left[query, as_set] -= 1
+        if left[query, as_set] < 0:
+            raise AssertionError(f"a query used more often than planned: {query}")
+        found = self._sets.get(query)
+        answer = self._answers.get(query)
+        if answer is None and found is None:
+            answer = _focus_nodes(self.store, query)
+        if found is None and (as_set or left[query, True]):
+            assert answer is not None
+            found = frozenset(answer)
+        if left[query, False]:
+            assert answer is not None, "a list dropped before its last use"
+            self._answers[query] = answer
+        else:
+            self._answers.pop(query, None)
+        if left[query, True]:
+            assert found is not None
+            self._sets[query] = found
+        else:
+            self._sets.pop(query, None)
+        if as_set:
+            assert found is not None
+            return found
+        assert answer is not None
+        return answer
+
+    def rows(self, query: str) -> list[_Term]:
+        answer = self._use(query, as_set=False)
+        assert isinstance(answer, list)
+        return answer
+
+    def _set(self, query: str) -> frozenset[_Term]:
+        found = self._use(query, as_set=True)
+        assert isinstance(found, frozenset)
+        return found
 
     def targets(self, shape: _Shape) -> list[_Term]:
-        return [focus for (focus,) in self.rows(self.targets_query(shape))]
+        return self.rows(self.targets_query(shape))
 
     def target_set(self, shape: _Shape) -> frozenset[_Term]:
-        query = self.targets_query(shape)
-        if query not in self._sets:
-            self._sets[query] = frozenset(focus for (focus,) in self.rows(query))
-        return self._sets[query]
+        return self._set(self.targets_query(shape))
 
     def targets_query(self, shape: _Shape) -> str:
         return f"SELECT DISTINCT ?focus WHERE {{ {_Sparql(self.schema).targets(shape)} }}"
@@ -109,10 +179,10 @@ class _Runner:
         targets = self.targets(check.shape)
         if check.holder.path is not None:
             query, passing = _Sparql(self.schema).violations(check.holder.path, check.constraint)
-            found = [row[0] for row in self.rows(query)]
             if passing:
-                have = set(found)
+                have = self._set(query)
                 return [focus for focus in targets if focus not in have]
+            found = self.rows(query)
             wanted = self.target_set(check.shape)
             return [focus for focus in found if focus in wanted]
         passed = self.passing(check.shape, check.holder, check.constraint)
@@ -124,17 +194,17 @@ class _Runner:
         sparql = _Sparql(self.schema)
         if shape.path is not None:
             query, passing = sparql.violations(shape.path, c)
-            found = {row[0] for row in self.rows(query)}
+            found = self._set(query)
             return targets & found if passing else targets - found
         if c.kind in ("or", "and"):
             sets = [self.conforming(top, member) for member in c.shapes]
             return frozenset().union(*sets) if c.kind == "or" else targets.intersection(*sets)
         if c.kind == "class":  # the instances, as for sh:targetClass; a literal is never one
             where = f"{sparql.instance('?focus', c.terms[0])} FILTER(!isLiteral(?focus))"
-            return targets & {focus for (focus,) in self.rows(f"SELECT DISTINCT ?focus WHERE {{ {where} }}")}
+            return targets & self._set(f"SELECT DISTINCT ?focus WHERE {{ {where} }}")
         # any other value constraint on the focus node itself: test each target in SPARQL
         where = f"{{ {self.targets_query(top)} }} FILTER({sparql.value_ok(c, '?focus')})"
-        return frozenset(focus for (focus,) in self.rows(f"SELECT ?focus WHERE {{ {where} }}"))
+        return self._set(f"SELECT ?focus WHERE {{ {where} }}")
 
     def conforming(self, top: _Shape, shape: _Shape) -> frozenset[_Term]:
         """The targets of ``top`` that conform to a nested shape: every constraint, every sh:property."""
@@ -211,13 +281,15 @@ class _Sparql:
         values = self.path(path, x, v)
         if c.kind in _VALUE_KINDS:  # one result per failing value
             return f"SELECT DISTINCT ?focus {v} WHERE {{ {values} FILTER(!{self.value_ok(c, v, path)}) }}", False
-        if c.kind == "uniqueLang":  # one result per language tag used twice
-            b = self.var()
-            same = self.same_language(path, x, v, b)
-            return f"SELECT DISTINCT ?focus ?lang WHERE {{ {same} BIND(LCASE(LANG({v})) AS ?lang) }}", False
+        if c.kind == "uniqueLang":  # one result per language tag used twice (a group, not a self-join: 3x less CPU)
+            tagged = f'{values} FILTER(isLiteral({v}) && LANG({v}) != "") BIND(LCASE(LANG({v})) AS ?lang)'
+            twice = f"GROUP BY ?focus ?lang HAVING (COUNT(DISTINCT {v}) > 1)"
+            return f"SELECT ?focus ?lang WHERE {{ {tagged} }} {twice}", False
         if c.kind == "hasValue":
             return f"SELECT DISTINCT ?focus WHERE {{ {values} FILTER(sameTerm({v}, {c.terms[0]})) }}", True
         if c.kind == "maxCount":
+            if c.count == 0:  # any value fails: the same query (and answer) as sh:minCount 1's
+                return f"SELECT DISTINCT ?focus WHERE {{ {values} }}", False
             having = f"COUNT(DISTINCT {v}) > {c.count}"
             return f"SELECT ?focus WHERE {{ {values} }} GROUP BY ?focus HAVING ({having})", False
         if c.kind == "minCount":
@@ -246,7 +318,9 @@ class _Sparql:
                 branches.append(self.edge(self.var(), self.schema.properties(term), "?focus"))
             else:  # a node given by name: a focus node whether or not the data mentions it
                 branches.append(f"VALUES ?focus {{ {term} }}")
-        return self._union(branches)
+        # one target: its pattern as it is, so that the query is the text (and shares the answer) of
+        # the sh:minCount 1 query on the same path, "the nodes with a value"
+        return branches[0] if len(branches) == 1 else self._union(branches)
 
     def path(self, path: _Path, x: str, v: str) -> str:
         preds = self.schema.properties(path.predicate)
@@ -347,3 +421,12 @@ def _datatype_ok(datatype: URIRef, v: str) -> str:
     if datatype in _PARSED_DATATYPES:
         return f"{same} && COALESCE(isLiteral(<{datatype}>(STR({v}))), false))"
     return same + ")"
+
+
+def _focus_nodes(store: ox.Store, query: str) -> list[_Term]:
+    """The first column of a SELECT, once per row (the other columns are never made Python objects)."""
+    import pyoxigraph as ox
+
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [row[0] for row in solutions]
