@@ -65,6 +65,7 @@ class COOP(DefinedNamespace):
     StatusChange: URIRef
     StatusInterval: URIRef  # derived: one status over [from, until)
     Cooperation: URIRef  # derived: country x agreement, its partners and period
+    CountryGroup: URIRef  # derived: countries taking part together (a bloc's members on a date, or one country)
     # --- classes: events --------------------------------------------------
     Signing: URIRef
     Signature: URIRef
@@ -152,6 +153,8 @@ class COOP(DefinedNamespace):
     hasCooperation: URIRef  # country -> Cooperation (derived)
     partner: URIRef  # Cooperation -> country
     through: URIRef  # Cooperation -> agreement
+    hasCountryGroup: URIRef  # agreement -> CountryGroup (derived; an agreement's groups are disjoint)
+    groupMember: URIRef  # CountryGroup -> country (derived)
 
     # --- datatype properties ----------------------------------------------
     date: URIRef  # xsd:date | xsd:gYearMonth | xsd:gYear
