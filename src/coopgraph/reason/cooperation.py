@@ -311,38 +311,56 @@ def groups(members: set[str], blocs: dict[str, set[str]]) -> list[frozenset[str]
 
 
 def group_node(group: frozenset[str]) -> str:
-    """The IRI of a group of countries, from its members (so the same group is one node wherever it comes from).
+    """The IRI of a group of countries, from its members (the same group is one node wherever it comes from).
 
     Next to the countries' own IRIs: ``<base>country/x`` -> ``<base>country-group/<hash>``.
     """
     members = sorted(group)
-    digest = hashlib.sha1("\n".join(members).encode("utf-8")).hexdigest()[:16]
-    return f"{members[0].rpartition('/')[0]}-group/{digest}"
+    return f"{members[0].rpartition('/')[0]}-group/{_digest(members)}"
+
+
+def grouping_node(nodes: list[str]) -> str:
+    """The IRI of an agreement's set of groups, from the groups' IRIs: ``<base>country-grouping/<hash>``."""
+    nodes = sorted(nodes)
+    return f"{nodes[0].rpartition('-group/')[0]}-grouping/{_digest(nodes)}"
+
+
+def _digest(iris: list[str]) -> str:
+    return hashlib.sha1("\n".join(iris).encode("utf-8")).hexdigest()[:16]
 
 
 def _group_triples(countries: dict[str, set[str]], via: dict[str, dict[str, set[str]]]) -> Iterator[ox.Triple]:
-    """Each agreement's groups of countries (``coop:hasCountryGroup``), each group's members once (``coop:groupMember``).
+    """Each agreement's grouping (``coop:hasCountryGrouping``), each grouping's groups and each group's members once.
 
-    What lets ``cooperation-network`` count agreements per pair of groups and a status, then
-    expand the groups into pairs of countries: a bloc of 17 makes 272 pairs in each of its
-    agreements, counted one by one before.
+    What lets ``cooperation-network`` count agreements per grouping and status, then expand
+    the groupings into pairs of groups and those into pairs of countries: a bloc of 17 made
+    272 pairs in each of its agreements, counted one by one before, and agreements between
+    the same countries share one grouping.
     """
     import pyoxigraph as ox
 
     term = ox.NamedNode
-    has, kind, member = term(COOP._NS + "hasCountryGroup"), term(COOP._NS + "CountryGroup"), term(COOP._NS + "groupMember")
     rdf_type = term("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    has_grouping, grouping_kind = term(COOP._NS + "hasCountryGrouping"), term(COOP._NS + "CountryGrouping")
+    has_group, group_kind = term(COOP._NS + "hasCountryGroup"), term(COOP._NS + "CountryGroup")
+    member = term(COOP._NS + "groupMember")
     named: set[str] = set()
     for agreement in sorted(countries):
         if len(countries[agreement]) < 2:
             continue
-        for group in groups(countries[agreement], via.get(agreement, {})):
-            node = group_node(group)
-            yield ox.Triple(term(agreement), has, term(node))
+        found = {group_node(group): group for group in groups(countries[agreement], via.get(agreement, {}))}
+        grouping = grouping_node(list(found))
+        yield ox.Triple(term(agreement), has_grouping, term(grouping))
+        if grouping in named:
+            continue
+        named.add(grouping)
+        yield ox.Triple(term(grouping), rdf_type, grouping_kind)
+        for node in sorted(found):
+            yield ox.Triple(term(grouping), has_group, term(node))
             if node not in named:
                 named.add(node)
-                yield ox.Triple(term(node), rdf_type, kind)
-                yield from (ox.Triple(term(node), member, term(c)) for c in sorted(group))
+                yield ox.Triple(term(node), rdf_type, group_kind)
+                yield from (ox.Triple(term(node), member, term(c)) for c in sorted(found[node]))
 
 
 def _partners(countries: dict[str, set[str]]) -> Iterator[tuple[str, str, list[str]]]:
