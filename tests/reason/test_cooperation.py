@@ -150,7 +150,8 @@ membership:ye coop:member country:e ; coop:bloc organization:y ; coop:startDate 
 agreement:m1 coop:hasParty organization:x , organization:y , country:a , organization:f-ministry ;
     coop:hasSigning signing:m1 .
 signing:m1 coop:date "2010-05-05"^^xsd:date .
-agreement:m2 coop:hasParty organization:x , organization:y ; coop:hasSigning signing:m2 ; coop:term "P2Y"^^xsd:duration .
+agreement:m2 coop:hasParty organization:x , organization:y ; coop:hasSigning signing:m2 ;
+    coop:term "P2Y"^^xsd:duration .
 signing:m2 coop:date "2021-01"^^xsd:gYearMonth .
 agreement:m3 coop:hasParty country:a , country:b ; coop:hasSigning signing:m3 .
 signing:m3 coop:date "2012"^^xsd:gYear .
@@ -181,16 +182,16 @@ def test_country_groups_cover_each_agreements_pairs_once() -> None:
     store = overlapping_store()
     partners: dict[str, set[tuple[str, str]]] = {}
     for row in store.query(
-        "PREFIX coop: <%s> SELECT ?agreement ?a ?b WHERE { ?a coop:hasCooperation ?n . ?n coop:through ?agreement ; "
-        "coop:partner ?b }" % COOP,
+        f"PREFIX coop: <{COOP}> SELECT ?agreement ?a ?b WHERE {{ ?a coop:hasCooperation ?n . "
+        "?n coop:through ?agreement ; coop:partner ?b }",
         use_default_graph_as_union=True,
     ):
         partners.setdefault(row["agreement"].value.removeprefix(ID), set()).add((row["a"].value, row["b"].value))
     grouped: dict[str, list[set[str]]] = {}
     for row in store.query(
-        "PREFIX coop: <%s> SELECT ?agreement ?group (GROUP_CONCAT(STR(?c)) AS ?members) WHERE { "
+        f"PREFIX coop: <{COOP}> SELECT ?agreement ?group (GROUP_CONCAT(STR(?c)) AS ?members) WHERE {{ "
         "?agreement coop:hasCountryGrouping ?grouping . ?grouping coop:hasCountryGroup ?group . "
-        "?group a coop:CountryGroup ; coop:groupMember ?c } GROUP BY ?agreement ?group" % COOP,
+        "?group a coop:CountryGroup ; coop:groupMember ?c } GROUP BY ?agreement ?group",
         use_default_graph_as_union=True,
     ):
         grouped.setdefault(row["agreement"].value.removeprefix(ID), []).append(set(row["members"].value.split()))
@@ -203,6 +204,6 @@ def test_country_groups_cover_each_agreements_pairs_once() -> None:
     short = {k: sorted(sorted(c.removeprefix(ID + "country/") for c in g) for g in v) for k, v in grouped.items()}
     assert short["agreement/m1"] == [["a", "b", "c"], ["d"], ["f"]]  # e joined y in 2020
     assert short["agreement/m2"] == [["a", "b", "c"], ["d", "e"]]
-    groupings = {row[0].value for row in store.query(
-        "PREFIX coop: <%s> SELECT ?g WHERE { ?a coop:hasCountryGrouping ?g }" % COOP, use_default_graph_as_union=True)}
+    query = f"PREFIX coop: <{COOP}> SELECT ?g WHERE {{ ?a coop:hasCountryGrouping ?g }}"
+    groupings = {row[0].value for row in store.query(query, use_default_graph_as_union=True)}
     assert len(groupings) == 5  # m3 and m4 (a and b) share one

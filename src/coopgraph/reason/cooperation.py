@@ -237,7 +237,8 @@ def derive(store: ox.Store) -> tuple[list[ox.Triple], Iterator[ox.Triple]]:
     approved or cancelled-before-signing MOU makes no partner link.  Nodes: each
     agreement's status intervals (:mod:`coopgraph.reason.status`) and one ``coop:Cooperation``
     per country and agreement, naming each partner (``coop:partner``), saying over which period it held (``coop:from``,
-    ``coop:until``: the agreement's time in effect; none for one never in effect).
+    ``coop:until``: the agreement's time in effect; none for one never in effect), and each
+    agreement's countries in disjoint groups (:func:`groups`, ``coop:CountryGrouping``).
 
     The store is read here; the nodes are made as they are iterated (once), from what was
     read: at 100k agreements they are 5M triples, about 2 GB as a Python list.
@@ -260,7 +261,10 @@ def derive(store: ox.Store) -> tuple[list[ox.Triple], Iterator[ox.Triple]]:
 
 
 def _nodes(
-    intervals: dict[str, Any], countries: dict[str, set[str]], spans: dict[str, Any], via: dict[str, dict[str, set[str]]]
+    intervals: dict[str, Any],
+    countries: dict[str, set[str]],
+    spans: dict[str, Any],
+    via: dict[str, dict[str, set[str]]],
 ) -> Iterator[ox.Triple]:
     """The dated nodes of :func:`derive`, in a stable order."""
     import pyoxigraph as ox
