@@ -7,10 +7,16 @@ BUILD``), so a 100k world is built once and measured as often as needed::
     python benchmarks/bench_queries.py --build /tmp/b100k --world /tmp/world-100000
     python benchmarks/bench_queries.py --build /tmp/b10k --only partners-of-country --where memory
 
-One JSON line per query and way (``ours``/``raw`` x ``memory``/``disk``): rows, p50 seconds of
+One JSON line per query and way x ``memory``/``disk``: rows, p50 seconds of
 ``--repeats`` runs (one run when the first took over ``--slow`` seconds), the first run, and the
 p50 of CPU seconds (Oxigraph answers in the calling thread: on a shared machine, the query's work).
 A query is run in a thread-free loop with no time limit: stop the script to give up on one.
+The build is only read (``open_store`` opens it read-only; the memory copy is a new store).
+
+Ways (``--ways``): ``ours`` is coopgraph's ``run`` as saved queries go (parameters written into
+the text as constants, :mod:`coopgraph.sparql.constants`); ``ours-substituted`` the same with
+every parameter as Oxigraph ``substitutions=`` (before the constants); ``raw`` pyoxigraph's
+``Store.query`` with ``substitutions=``; ``raw-constants`` pyoxigraph on the text with constants.
 """
 
 from __future__ import annotations
@@ -41,11 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reference", type=Path, help="a folder of earlier query texts (NAME.rq): also time each with raw pyoxigraph"
     )
+    parser.add_argument("--ways", default="ours,raw", help="ours, ours-substituted, raw, raw-constants")
     args = parser.parse_args(argv)
 
     import pyoxigraph as ox
 
     from coopgraph.graph.store import open_store
+    from coopgraph.sparql.constants import inline
     from coopgraph.sparql.query import query_prefixes, run
     from coopgraph.sparql.queryfile import bind, saved_queries
 
@@ -72,15 +80,24 @@ def main(argv: list[str] | None = None) -> int:
         bound = bind(dict(saved.params), given, prefixes, where=name)
         substitutions = {ox.Variable(k): v for k, v in bound.items()} or None
 
-        def ours(store: Any, text: str = saved.text, bound: Any = bound) -> int:
-            result = run(store, text, bindings=bound, prefixes=prefixes)
+        def ours(store: Any, text: str = saved.text, bound: Any = bound, constants: bool = True) -> int:
+            result = run(store, text, bindings=bound, prefixes=prefixes, inline=constants)
             return len(result.rows) + len(result.triples)
 
         def raw(store: Any, text: str = saved.text, subs: Any = substitutions) -> int:
             answer = store.query(text, prefixes=prefixes, substitutions=subs, use_default_graph_as_union=True)
             return 1 if isinstance(answer, ox.QueryBoolean) else len([tuple(item) for item in answer])
 
-        ways: list[tuple[str, Any]] = [("ours", ours), ("raw", raw)]
+        written, left = inline(saved.text, bound)
+        named: dict[str, Any] = {
+            "ours": ours,
+            "ours-substituted": lambda store, ours=ours: ours(store, constants=False),
+            "raw": raw,
+            "raw-constants": lambda store, raw=raw, text=written, left=left: raw(
+                store, text, {ox.Variable(k): v for k, v in left.items()} or None
+            ),
+        }
+        ways: list[tuple[str, Any]] = [(way, named[way]) for way in args.ways.split(",")]
         earlier = args.reference / f"{name}.rq" if args.reference else None
         if earlier is not None and earlier.exists():
             ways.append(("raw-before", lambda store, text=earlier.read_text(encoding="utf-8"): raw(store, text)))

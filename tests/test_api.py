@@ -366,3 +366,19 @@ def test_the_readme_example_runs_as_written(
     assert (tmp_path / "build" / "store").exists()
     assert "country:indonesia" in capsys.readouterr().out
     json.dumps([{k: str(v) for k, v in r.items()} for r in namespace["rows"]])  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "value", ["x> } ; DROP ALL #", 'a"b', "line\nbreak", "brace } # hash", "nul\u0000", "x" * 100_000]
+)
+def test_hostile_parameter_values_are_inert_or_refused(kg: coopgraph.KnowledgeGraph, value: str) -> None:
+    """A saved query's parameters go into its text as constants only as one inert token (sparql/constants.py)."""
+    assert len(kg.query("label-search", text=value)) == 0  # one odd text to look for
+    try:
+        answered = kg.query("agreements-of-country", country=f"country:{value}")
+    except coopgraph.CoopgraphError as error:
+        assert re.search(r"parameter country=.* is not an IRI", str(error)) and "\n" not in str(error)[:-1]
+    else:
+        assert len(answered) == 0  # a valid IRI naming nothing: an inert constant
+    with pytest.raises(coopgraph.CoopgraphError, match=r"is not a date"):
+        kg.query("agreements-of-country", as_of=f"2024-01-01{value}")

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from benchmarks.generate import generate
 
 from coopgraph import pipeline
+from coopgraph.curate.checker import curate
 from coopgraph.errors import CoopgraphError
+from coopgraph.graph.populate import ntriples
 from coopgraph.graph.store import STORE_LINK
 from tests.conftest import BAD, SHIPPED, TINY
 
@@ -134,3 +137,103 @@ def test_an_unknown_store_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["build", "--data", str(TINY), "--out", str(tmp_path / "out"), "--store", "tape"]) == 2
     assert "invalid choice: 'tape'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+# --- the streamed curation (issue 17): no agreement held on the on-disk path ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("generated") / "world"
+    generate(60, target, seed=7)
+    return target
+
+
+@pytest.mark.parametrize("which", ["tiny", "shipped", "generated"])
+def test_streaming_stages_the_same_file_and_origins(tmp_path: Path, which: str, generated: Path) -> None:
+    """Read one agreement at a time, the staged N-Triples are byte for byte those of the whole world,
+    and every node is traced to the same file and line."""
+    data = {"tiny": TINY, "shipped": SHIPPED, "generated": generated}[which]
+    world = curate(data)
+    whole = pipeline.stage_ntriples(world, tmp_path / "whole.nt")
+    counted, streamed = pipeline.stream_ntriples(data, tmp_path / "streamed.nt")
+    assert (tmp_path / "streamed.nt").read_bytes() == (tmp_path / "whole.nt").read_bytes()
+    assert counted == pipeline.tally(world)
+    _text, traced = ntriples(world)  # text -> Location, as a plain dict
+    assert len(streamed) == len(whole) == len(traced) > 0
+    assert {node: streamed[node] for node in traced} == traced
+    assert "https://w3id.org/coopgraph/id/agreement/nowhere" not in streamed
+
+
+def test_a_generated_world_on_disk_and_in_memory_gives_the_same_bytes(tmp_path: Path, generated: Path) -> None:
+    disk, memory = tmp_path / "disk", tmp_path / "memory"
+    pipeline.build(generated, disk, reasoner="rules", disk_from=0)
+    pipeline.build(generated, memory, reasoner="rules", disk_from=10**9)
+    for name in NAMES:
+        assert (disk / name).read_bytes() == (memory / name).read_bytes(), name
+
+
+def test_bad_data_gives_the_same_lines_on_disk_and_in_memory(tmp_path: Path, tiny_copy: Path) -> None:
+    """A bad field, a reference to an agreement read later and to none, a duplicate id, a misnamed file,
+    unreadable YAML: the same lines, with file and line, whichever way the build reads."""
+    for case in ("agreements--wrong-type.yaml", "agreements--name-mismatch.yaml", "agreements--malformed.yaml"):
+        shutil.copy(BAD / case, tiny_copy / "agreements" / case.partition("--")[2])
+    mou = "kind: memorandum-of-understanding\ntitle: {en: An MOU}\nsources: [bloc-charter]\n"
+    agreements = tiny_copy / "agreements"
+    (agreements / "aaa.yaml").write_text("id: aaa\n" + mou + "parties: [alpha, zzz, nobody]\n", encoding="utf-8")
+    duplicate = "id: bloc-beta-mou-2025\n" + mou + "parties: [alpha, beta]\n"
+    (agreements / "zzz.yaml").write_text(duplicate, encoding="utf-8")
+    shown = "\n".join(_same_failure_both_ways(tiny_copy, tmp_path))
+    for expected in ("wrong-type.yaml:", "name-mismatch.yaml:", "malformed.yaml:", "aaa.yaml:5: party 'nobody' is not",
+                     "aaa.yaml:5: party 'zzz' is not defined", "zzz.yaml:1: duplicate id 'bloc-beta-mou-2025'"):
+        assert expected in shown
+    assert not list((tmp_path / "out-0").glob(".v-*"))  # the half-made version (and its staged file) is gone
+
+
+REGISTRY_DAMAGE = {  # file -> text appended; each set read both ways
+    "records": {
+        "sources.yaml": "- id: bloc-charter\n  url: https://example.org/again\n- id: odd\n  url: ftp://x\n",
+        "agreements/aaa.yaml": "id: aaa\nkind: declaration\ntitle: {en: A}\nsources: [bloc-chartr]\nparties: [alpha]\n",
+    },
+    "yaml": {
+        "sources.yaml": "- id: fine\n  url: https://example.org/fine\n- id: broken\n  url: [x\n",
+        "people.yaml": "- id: tagged\n  name: !thing {en: T}\n",
+    },
+}
+
+
+@pytest.mark.parametrize("damage", sorted(REGISTRY_DAMAGE))
+def test_bad_registry_records_give_the_same_lines_on_disk_and_in_memory(
+    tmp_path: Path, tiny_copy: Path, damage: str
+) -> None:
+    """A bad field in sources.yaml, a duplicate source id, a reference to no source; YAML errors in registries
+    (one part way through the sources, after some were minted): the same lines whichever way the build reads."""
+    for name, text in REGISTRY_DAMAGE[damage].items():
+        target = tiny_copy / name
+        target.write_text((target.read_text(encoding="utf-8") if target.exists() else "") + text, encoding="utf-8")
+    shown = [line.replace(str(tiny_copy) + "/", "") for line in _same_failure_both_ways(tiny_copy, tmp_path)]
+    expected = {
+        "records": [
+            "agreements/aaa.yaml:4: source 'bloc-chartr' is not defined (did you mean 'bloc-charter'?)",
+            "sources.yaml:11: duplicate id 'bloc-charter' (first defined at sources.yaml:8)",
+            "sources.yaml:14: url: 'ftp://x' is not a URL (a source needs an http(s) address)",
+        ],
+        "yaml": [
+            "people.yaml:14: YAML tag !thing is not allowed: only plain values, lists and mappings",
+            "sources.yaml:15: malformed YAML: did not find expected ',' or ']'"
+            " (while parsing a flow sequence on line 14)",
+        ],
+    }[damage]
+    assert shown == expected
+    assert not list((tmp_path / "out-0").glob(".v-*"))
+
+
+def _same_failure_both_ways(data: Path, tmp_path: Path) -> list[str]:
+    """The lines of the error a build of ``data`` fails with, on disk and in memory alike (asserted the same)."""
+    failures = []
+    for disk_from in (0, 10**9):
+        with pytest.raises(CoopgraphError) as raised:
+            pipeline.build(data, tmp_path / f"out-{disk_from}", reasoner="none", disk_from=disk_from)
+        failures.append(str(raised.value).splitlines())
+    assert failures[0] == failures[1]
+    return failures[0]

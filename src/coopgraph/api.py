@@ -163,7 +163,8 @@ class KnowledgeGraph:
     def query(self, query: str | os.PathLike[str], /, **params: ParamValue) -> Rows:
         """Run a saved query (by name, e.g. ``"partners-of-country"``), a ``.rq`` file (a ``Path``) or SPARQL text.
 
-        Parameters are bound as RDF terms, never pasted into the text.  A saved
+        Parameters are bound as RDF terms, never pasted into the text (a saved query's go in as
+        validated one-token constants: :mod:`coopgraph.sparql.constants`).  A saved
         query's parameters take the types its header declares; text is read as
         the CLI reads ``-p`` (``"country:thailand"`` is an IRI); numbers,
         booleans, dates and values from earlier rows keep their types.  A SELECT
@@ -175,6 +176,7 @@ class KnowledgeGraph:
 
         prefixes = self.prefixes
         text, declared, source = _resolve(query)
+        saved = isinstance(query, str) and declared is not None  # a saved query by name: constants may go in
         bindings: Mapping[str, Term]
         if declared is None:
             bindings = _adhoc_bindings(params, prefixes, source)
@@ -183,7 +185,8 @@ class KnowledgeGraph:
 
             given = {name: _param_text(name, value, source) for name, value in params.items()}
             bindings = bind(declared, given, prefixes, where=source)
-        return Rows.from_result(run(self.store, text, bindings=bindings, prefixes=prefixes, source=source), prefixes)
+        result = run(self.store, text, bindings=bindings, prefixes=prefixes, source=source, inline=saved)
+        return Rows.from_result(result, prefixes)
 
     def rdflib(self) -> Dataset:
         """An rdflib ``Dataset`` of the three named graphs (a read-only view of the store through oxrdflib).

@@ -34,8 +34,9 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
-from coopgraph.curate.checker import World, curate
-from coopgraph.errors import CoopgraphError, Location, Problem
+from coopgraph.curate.checker import Curation, World, agreement_files, curate, stream_curation
+from coopgraph.errors import CoopgraphError, Problem
+from coopgraph.graph.origins import Origins
 from coopgraph.graph.vocab import COOP, DEFAULT_BASE
 from coopgraph.perf import release_memory
 from coopgraph.progress import stage
@@ -62,24 +63,6 @@ STORES = ("auto", "memory", "disk")
 def disk_from(store: str) -> int:
     """The world size from which a build with ``store`` works on disk."""
     return {"auto": DISK_FROM, "memory": sys.maxsize, "disk": 0}[store]
-
-
-class Origins(dict[str, Location]):
-    """Node IRI -> the YAML record that minted it, looked up by the IRI's text.
-
-    The N-Triples minter keys by text; the checks look up rdflib ``URIRef``s,
-    pyoxigraph ``NamedNode``s and plain text alike (a ``URIRef`` is a ``str``
-    but does not compare equal to one).
-    """
-
-    def get(self, key: Any, default: Any = None) -> Any:  # type: ignore[override]
-        return super().get(getattr(key, "value", None) or str(key), default)
-
-    def __getitem__(self, key: Any) -> Location:
-        return super().__getitem__(getattr(key, "value", None) or str(key))
-
-    def __contains__(self, key: object) -> bool:
-        return super().__contains__(getattr(key, "value", None) or str(key))
 
 
 @dataclass
@@ -130,20 +113,21 @@ def check(
     """
     from coopgraph.checks.validate import query_problems, shape_problems
 
-    with stage("reading the data"):
-        world = curate(data_dir)
-    counted = tally(world)
-    on_disk = store_dir is not None and counted["agreements"] >= disk_from
+    on_disk = store_dir is not None and data_dir.is_dir() and agreement_files(data_dir) >= disk_from
     disk_errors = _scratch(store_dir.parent.parent) if on_disk and store_dir else contextlib.nullcontext()
     with disk_errors:  # RocksDB's errors (a full disk): one line naming the build's directory
-        with stage(f"populating the graph ({'on disk' if on_disk else 'in memory'})"):
-            if on_disk and store_dir is not None:  # the records (1.5 GB at 100k) go before the store fills
-                staged = store_dir.with_name(".asserted.nt")  # inside the version: goes with it
-                origins = stage_ntriples(world, staged, base=base)
-                del world
-                release_memory()
+        if on_disk and store_dir is not None:  # no agreement is held: each goes to the staged file as it is read
+            staged = store_dir.with_name(".asserted.nt")  # inside the version: goes with it
+            with stage("reading the data and staging the graph"):
+                counted, origins = stream_ntriples(data_dir, staged, base=base)
+            release_memory()
+            with stage("populating the graph (on disk)"):
                 store = load_on_disk(store_dir, staged)
-            else:
+        else:
+            with stage("reading the data"):
+                world = curate(data_dir)
+            counted = tally(world)
+            with stage("populating the graph (in memory)"):
                 store, origins = populate_store(world, base=base)
                 del world  # the store holds what follows; origins say where each node came from
                 release_memory()
@@ -156,14 +140,14 @@ def check(
     return Checked(counted, store, origins, base, on_disk=on_disk)
 
 
-def tally(world: World) -> dict[str, int]:
-    """How many records of each kind a world has."""
+def tally(world: World, agreements: int | None = None) -> dict[str, int]:
+    """How many records of each kind a world has (``agreements``: how many were streamed, not kept)."""
     return {
-        "agreements": len(world.agreements),
+        "agreements": len(world.agreements) if agreements is None else agreements,
         "actors": len(world.actors),
         "people": len(world.people),
         "topics": len(world.topics),
-        "sources": len(world.sources),
+        "sources": len(world.sources) + len(world.streamed_sources),
     }
 
 
@@ -181,7 +165,7 @@ def populate_store(
     chunks, origins = traced_ntriples(world, base=base)
     for batch in batches(chunks, LOAD_BATCH):  # text coopgraph wrote from checked data: no IRI validation
         store.bulk_load(batch, ox.RdfFormat.N_TRIPLES, to_graph=graph_node("asserted"), lenient=True)
-    return store, Origins(origins)
+    return store, origins
 
 
 def stage_ntriples(world: World, path: Path, *, base: str = DEFAULT_BASE) -> Origins:
@@ -189,10 +173,32 @@ def stage_ntriples(world: World, path: Path, *, base: str = DEFAULT_BASE) -> Ori
     from coopgraph.graph.populate import traced_ntriples
 
     chunks, origins = traced_ntriples(world, base=base)
+    _write(chunks, path)
+    return origins
+
+
+def stream_ntriples(data_dir: Path, path: Path, *, base: str = DEFAULT_BASE) -> tuple[dict[str, int], Origins]:
+    """:func:`stage_ntriples` of the data in ``data_dir`` read one record at a time: no agreement or source is held.
+
+    The same file as ``stage_ntriples(curate(data_dir), path)``, and the same
+    problems raised (after the whole file is written: they are known only
+    when every id is).  Returns the tally and the origins.
+    """
+    from coopgraph.graph.populate import streamed_ntriples
+
+    curation: Curation = stream_curation(data_dir)
+    # sources are minted as they are read, then the other registries, then each agreement: none is held
+    registries, sources, agreements = curation.registries, curation.sources(), curation.agreements()
+    chunks, origins = streamed_ntriples(registries, agreements, sources=sources, base=base)
+    _write(chunks, path)
+    curation.finish()
+    return tally(curation.registries, curation.count), origins
+
+
+def _write(chunks: Iterator[bytes], path: Path) -> None:
     with path.open("wb") as out:
         for chunk in chunks:
             out.write(chunk)
-    return Origins(origins)
 
 
 DISK_LOAD_BATCH = 16 << 20
@@ -315,6 +321,7 @@ def _reason_and_prepare(
             )
     with stage(f"reasoning ({chosen})"):
         infer(checked, reasoner=chosen)
+        checked.origins = Origins()  # only the checks and the reasoner name records (about 0.5 GB at 100k)
         release_memory()  # what the rules' Python side held, handed back
     with stage("preparing Turtle, TriG and the explorer"):
         return outputs(checked, scratch)

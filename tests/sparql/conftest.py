@@ -1,4 +1,5 @@
-"""A local TCP listener that records every connection: the proof that a query made no request."""
+"""The SPARQL tests' fixtures: builds the saved queries are compared on, and a local TCP listener that
+records every connection (the proof that a query made no request)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,48 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+
+from tests.conftest import SHIPPED
+
+
+def _built(factory: pytest.TempPathFactory, data: Path, name: str, reasoner: str) -> Path:
+    """``data`` built once into a fresh directory named ``name`` (read-only for the tests)."""
+    from coopgraph.pipeline import build
+
+    out = factory.mktemp(name)
+    build(data, out, reasoner=reasoner)
+    return out
+
+
+@pytest.fixture(scope="session")
+def synthetic_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated world of 300 agreements (``benchmarks/generate.py``), written once."""
+    from benchmarks.generate import generate
+
+    world = tmp_path_factory.mktemp("world-300")
+    generate(300, world)
+    return world
+
+
+@pytest.fixture(scope="session")
+def synthetic_build(tmp_path_factory: pytest.TempPathFactory, synthetic_world: Path) -> Path:
+    """The 300-agreement world built without a reasoner."""
+    return _built(tmp_path_factory, synthetic_world, "world-300-build", "none")
+
+
+@pytest.fixture(scope="session")
+def reasoned_synthetic(tmp_path_factory: pytest.TempPathFactory, synthetic_world: Path) -> Path:
+    """The 300-agreement world built with the rules reasoner."""
+    return _built(tmp_path_factory, synthetic_world, "world-300-rules", "rules")
+
+
+@pytest.fixture(scope="session")
+def reasoned_shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped data built with the rules reasoner (every saved query returns rows there)."""
+    return _built(tmp_path_factory, SHIPPED, "shipped-rules", "rules")
 
 
 @dataclass

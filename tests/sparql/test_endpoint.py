@@ -344,6 +344,50 @@ def test_workers_answer_from_memory_or_disk_alike(shipped_build: Path, where: st
         worker_store(path, "disk").update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
 
 
+@pytest.mark.parametrize(
+    "value", ["x> } ; DROP ALL #", 'a"b', "line\nbreak", "brace } # hash", "nul\u0000", "x" * 6000]
+)
+def test_saved_query_parameters_are_inert_constants_or_refused(endpoint: str, value: str) -> None:
+    """Saved queries take their parameters as constants written into the text (sparql/constants.py):
+    only as one inert token, else as a substitution.  A hostile text is a text to look for; a hostile
+    IRI, date or language tag is refused in one line (400)."""
+    quoted = urllib.parse.quote(value)
+    status, _, body = get(f"{endpoint}/queries/label-search?text={quoted}&format=json")
+    assert status == 200 and json.loads(body)["results"]["bindings"] == [], body[:300]
+    for query in (f"country=country:{quoted}", f"as_of=2024-01-01{quoted}", f"lang=en{quoted}"):
+        status, _, body = get(f"{endpoint}/queries/agreements-of-country?{query}&format=json")
+        assert status == 400, body[:300]
+        assert len(body.decode().strip().splitlines()) == 1 and b"Traceback" not in body
+        assert re.search(rb"is not an IRI|names nothing in the graph|is not a date|is not a language tag", body)
+
+
+def test_saved_query_job_goes_the_constants_way(shipped_build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker writes a saved query's parameters in (the job says so); a typed query's stay substituted."""
+    import pyoxigraph as ox
+
+    from coopgraph.graph.iris import DEFAULT_BASE
+    from coopgraph.graph.store import open_store
+    from coopgraph.sparql import constants
+    from coopgraph.sparql.endpoint import run_job
+    from coopgraph.sparql.queryfile import find_query
+
+    sent: list[str] = []
+    real = constants.inline
+    monkeypatch.setattr(constants, "inline", lambda text, b: sent.append(text) or real(text, b))
+    store = open_store(shipped_build)
+    saved = find_query("label-search")
+    job = {
+        "kind": "query", "text": saved.text, "bindings": {"text": ox.Literal("kominfo"), "lang": ox.Literal("en")},
+        "source": "queries/label-search.rq", "default_graphs": [], "named_graphs": None, "accept": "text/csv",
+        "format": None, "max_rows": 100, "check": [],
+    }  # fmt: skip
+    typed = run_job(store, job, DEFAULT_BASE)
+    assert typed[0] == 200 and sent == []
+    inlined = run_job(store, {**job, "inline": True}, DEFAULT_BASE)
+    assert inlined[0] == 200 and sent == [saved.text]
+    assert inlined[2] == typed[2] and b"kominfo" in inlined[2]
+
+
 # --- hostile input: nothing leaves the machine, every request bounded (issue 13) ------------------------------
 
 import http.client  # noqa: E402

@@ -26,19 +26,6 @@ FILTERS = ("in-effect", "any", "pending", "ended", "signed", "expired", "unknown
 
 
 @pytest.fixture(scope="module")
-def synthetic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated world of 300 agreements, built without a reasoner."""
-    from benchmarks.generate import generate
-    from coopgraph.pipeline import build
-
-    world = tmp_path_factory.mktemp("world-300")
-    generate(300, world)
-    out = tmp_path_factory.mktemp("world-300-build")
-    build(world, out, reasoner="none")
-    return out
-
-
-@pytest.fixture(scope="module")
 def overlapping_store() -> object:
     """Two blocs sharing a member, a member also a party, the same pair twice (tests/reason/test_cooperation.py)."""
     from tests.reason.test_cooperation import overlapping_store

@@ -595,3 +595,43 @@ def _entity_column_only(capsys: pytest.CaptureFixture[str], out: Path, iri: str)
         if f'"{iri}"' in text:
             return False
     return True
+
+
+# --- saved queries' parameters as constants: hostile values (CLI channel) ------------------------------
+
+HOSTILE_TEXT = ["x> } ; DROP ALL #", 'a"b', "line\nbreak", "brace } # hash", "nul\u0000", "x" * 100_000, "?text"]
+HOSTILE_PARAMS = [
+    ("country=x> } ; DROP ALL #", r"parameter country='x> } ; DROP ALL #' is not an IRI"),
+    ('country=country:a"b', r"is not an IRI.*Invalid IRI code point '\"'"),
+    ("country=country:a\nb", r"is not an IRI"),
+    ("country=country:a}b", r"is not an IRI"),
+    ("country=country:thai#land", r"names nothing in the graph"),
+    ("country=country:a\u0000b", r"is not an IRI"),
+    ("country=country:" + "x" * 100_000, r"names nothing in the graph"),
+    ('as_of=2024-01-01"} #', r"is not a date"),
+    ('lang=en") } #', r"is not a language tag"),
+    ("status_filter=any} #", r"is not a status filter"),
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_TEXT)
+def test_saved_query_takes_a_hostile_text_as_one_constant(
+    capsys: pytest.CaptureFixture[str], shipped_build: Path, value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coopgraph.sparql import constants
+
+    sent: list[str] = []
+    real = constants.inline
+    monkeypatch.setattr(constants, "inline", lambda text, b: sent.append(text) or real(text, b))
+    assert rows(capsys, shipped_build, "label-search", f"text={value}") == []  # a text nothing has, no other query
+    assert len(sent) == 1  # the saved query went the constants' way
+
+
+@pytest.mark.parametrize(("param", "message"), HOSTILE_PARAMS)
+def test_saved_query_refuses_a_hostile_typed_value_in_one_line(
+    capsys: pytest.CaptureFixture[str], shipped_build: Path, param: str, message: str
+) -> None:
+    code, out, err = cli(capsys, "query", "agreements-of-country", "-p", param, "--out", str(shipped_build))
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert re.search(message, err.strip()[:500]), err[:500]

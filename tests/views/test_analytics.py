@@ -153,3 +153,18 @@ def test_the_symmetric_countries_view_is_exported_undirected(tiny_build: Path) -
 def test_the_whole_graph_view_stays_directed(tiny_all: nx.MultiDiGraph) -> None:
     assert not analytics.is_symmetric(tiny_all)
     assert 'edgedefault="directed"' in graphml(tiny_all).decode()
+
+
+def test_betweenness_in_batches_bounded_by_edges_equals_networkx(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dense graph is worked in small batches of sources (arrays bounded by its edges, not its nodes): same values."""
+    graph = nx.relabel_nodes(nx.barabasi_albert_graph(60, 6, seed=3), str)
+    flat = simple(graph)
+    batches: list[int] = []
+    brandes = analytics._brandes
+    monkeypatch.setattr(
+        analytics, "_brandes", lambda n, start, nb, src: batches.append(len(src)) or brandes(n, start, nb, src)
+    )
+    monkeypatch.setattr(analytics, "CELLS", 4 * flat.number_of_edges())  # 2 sources a batch, by the edges both ways
+    values = analytics.betweenness(flat)
+    assert batches == [2] * 30
+    assert values == pytest.approx(nx.betweenness_centrality(flat), abs=1e-12)

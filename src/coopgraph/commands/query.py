@@ -60,10 +60,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from coopgraph.errors import CoopgraphError
     from coopgraph.sparql.query import parse_assignments, query_prefixes, run, run_remote
-    from coopgraph.sparql.queryfile import bind, guess_params
+    from coopgraph.sparql.queryfile import bind, guess_params, saved_names
 
     prefixes = query_prefixes(args.base)
     text, params, source = resolve(args.query)
+    saved = args.query in saved_names() and params is not None  # ours: its parameters may go in as constants
     given = parse_assignments(args.param)
     if params is None:  # ad-hoc: types read off the values; --lang binds ?lang only when asked
         if args.lang is not None and "lang" not in given:
@@ -92,7 +93,14 @@ def run(args: argparse.Namespace) -> int:
         store = open_store(args.out)
         check_names(store, bindings, [n for n in given if params[n].type == "iri"], prefixes, where=source)
         result = run(
-            store, text, bindings=bindings, graph=args.graph, prefixes=prefixes, source=source, base_iri=args.base
+            store,
+            text,
+            bindings=bindings,
+            graph=args.graph,
+            prefixes=prefixes,
+            source=source,
+            base_iri=args.base,
+            inline=saved,
         )
     write(result.shown(), args.format, prefixes)
     return 0

@@ -13,15 +13,17 @@ do not exist (with a did-you-mean).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+import os
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from coopgraph.curate import model as m
-from coopgraph.curate.yamlread import PathKey, YamlDocument, read_yaml
+from coopgraph.curate.yamlread import ListReading, PathKey, YamlDocument, read_yaml
 from coopgraph.errors import CoopgraphError, Location, Problem, display_path
 from coopgraph.perf import without_gc
 
@@ -30,6 +32,32 @@ R = TypeVar("R", bound=m.Record)
 ACTOR_KINDS = {"actor"}
 #: What a reference may point at: the registry kinds each reference field accepts.
 PLACE_KINDS = {"place", "country"}
+
+
+@dataclass
+class Listed(Mapping[str, Location]):
+    """Ids read from one list file whose records were not kept, each with the line of its id.
+
+    A streamed build mints each source as it is read and lets it go: what a
+    reference, a duplicate id or a did-you-mean still needs of it is its id
+    and where that was written (an int a line, not a ``Location`` each: a
+    million sources are 1M ids).
+    """
+
+    path: str = ""
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def __getitem__(self, ident: str) -> Location:
+        return Location(self.path, self.lines[ident])
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self.lines
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
 
 
 @dataclass(frozen=True)
@@ -51,6 +79,8 @@ class World:
     #: kinds whose registry file could not be read at all (YAML errors): references to them are not judged
     unreadable: dict[str, str] = field(default_factory=dict, repr=False)
     sites: dict[str, tuple[YamlDocument, PathKey]] = field(default_factory=dict, repr=False)
+    #: sources a streamed curation handed out as it read them and did not keep (:meth:`Curation.sources`)
+    streamed_sources: Listed = field(default_factory=Listed, repr=False)
 
     def location(self, ident: str, *path: int | str) -> Location:
         """Where a field of a record was written: ``world.location("x", "signings", 0)``."""
@@ -61,6 +91,8 @@ class World:
         """The registry an id lives in: 'country', 'actor', 'place', 'person', ..."""
         if ident in self.actors:
             return "country" if self.actors[ident].kind == "country" else "actor"
+        if ident in self.streamed_sources:
+            return "source"
         for kind, table in (
             ("source", self.sources),
             ("place", self.places),
@@ -101,53 +133,31 @@ _TABLE_OF: dict[type[m.Record], str] = {
 }
 
 
+Docs = dict[str, tuple[YamlDocument, list[tuple[m.Record, PathKey]]]]
+"""Each file read: its document (for lines) and the records that passed validation, by shown path."""
+
+
 @without_gc  # millions of objects, no garbage: the collector's passes cost a third of the time
 def curate(data_dir: Path) -> World:
     """Read and check every file under ``data_dir``; raise one error listing all problems."""
-    if not data_dir.is_dir():
-        raise CoopgraphError(f"{display_path(data_dir)}: no such data directory")
     problems: list[Problem] = []
     world = World()
-    docs: dict[str, tuple[YamlDocument, list[tuple[m.Record, PathKey]]]] = {}
-
-    files: list[tuple[Path, type[m.Record], bool]] = [
-        (data_dir / name, model, True) for name, model in m.REGISTRIES.items()
-    ]
-    files += [(data_dir / name, model, True) for name, model in m.OPTIONAL_REGISTRIES.items() if (data_dir / name).exists()]
+    docs: Docs = {}
+    files = _registry_files(data_dir, problems)
     files += [(path, m.Agreement, False) for path in sorted((data_dir / "agreements").glob("*.y*ml"))]
-    known = {p.name for p in data_dir.glob("*.y*ml")}
-    expected = [*m.REGISTRIES, *m.OPTIONAL_REGISTRIES]
-    for extra in sorted(known - set(expected)):
-        problems.append(
-            Problem(Location(display_path(data_dir / extra), 1), f"unknown data file (expected one of {', '.join(expected)})")
-        )
-
     for path, model, is_list in files:
-        shown = display_path(path)
-        if not path.exists():
-            problems.append(Problem(Location(shown), f"missing data file (a YAML list of {model.__name__} records)"))
+        doc, records = _read(path, model, is_list, world, problems)
+        if doc is None:
             continue
-        doc = read_yaml(path, shown)
-        problems += doc.problems
-        if doc.problems:
-            for kind in ({"actor", "country"} if model is m.Actor else {_KIND_OF[model]}):
-                world.unreadable.setdefault(kind, shown)
-            continue
-        records = list(_validate(doc, model, is_list, problems, world.invalid))
-        doc.value = None  # the records hold the values now; the document stays only for its lines
-        docs[shown] = (doc, records)
+        docs[doc.path] = (doc, records)
         table: dict[str, Any] = getattr(world, _TABLE_OF[model])
         for record, rpath in records:
-            ident: str = record.id
+            ident: str = record.id  # type: ignore[attr-defined]  # every kind of record has one
             here = doc.location((*rpath, "id"))
-            if ident in world.origins:
-                problems.append(Problem(here, f"duplicate id '{ident}' (first defined at {world.origins[ident]})"))
-                continue
-            if not is_list and Path(shown).stem != ident:
-                problems.append(Problem(here, f"agreement id '{ident}' should match its file name '{Path(shown).stem}'"))
-            world.origins[ident] = here
-            world.sites[ident] = (doc, rpath)
-            table[ident] = record
+            if _id_problems(ident, here, world.origins.get(ident), None if is_list else doc.path, problems):
+                world.origins[ident] = here
+                world.sites[ident] = (doc, rpath)
+                table[ident] = record
 
     for doc, records in docs.values():
         for record, rpath in records:
@@ -157,6 +167,278 @@ def curate(data_dir: Path) -> World:
     if problems:
         raise CoopgraphError(problems)
     return world
+
+
+def stream_curation(data_dir: Path) -> Curation:
+    """The checks of ``data_dir`` one record at a time: the registries when :meth:`Curation.sources` is read
+    (the sources handed out, the rest kept), then each agreement (:meth:`Curation.agreements`)."""
+    problems: list[Problem] = []
+    files = _registry_files(data_dir, problems)
+    return Curation(World(), data_dir / "agreements", problems, files)
+
+
+def agreement_files(data_dir: Path) -> int:
+    """How many agreement files ``data_dir`` has (what a build sizes its store by, before reading them)."""
+    return sum(1 for _ in (data_dir / "agreements").glob("*.y*ml"))
+
+
+@dataclass
+class Curation:
+    """A world checked one record at a time, for worlds too big to hold (20 KB of records an agreement,
+    one source an agreement: 237 MB of sources.yaml at a million).
+
+    :meth:`sources` reads the registry files one record at a time
+    (:class:`~coopgraph.curate.yamlread.ListReading`): each source is checked
+    and handed out, and only its id and line are kept (:class:`Listed`); the
+    other registries (a few MB whatever the world's size) are kept as records.
+    :meth:`agreements` then reads, checks and yields each agreement and lets it
+    go, keeping its id and the line of its id, and the few checks that need ids
+    not read yet (a reference that is no registry's id, a signatory for someone
+    outside the parties).  :meth:`finish` judges those and raises every
+    problem: the same problems :func:`curate` finds in the same files.
+    """
+
+    registries: World
+    folder: Path
+    problems: list[Problem]
+    files: list[tuple[Path, type[m.Record], bool]] = field(repr=False)
+    count: int = 0
+    #: the registry records kept (all but the sources), each with its own document (its lines) and path
+    _records: list[tuple[m.Record, YamlDocument, PathKey]] = field(default_factory=list, repr=False)
+    _registries_read: bool = field(default=False, repr=False)
+    #: agreement id -> the line of its id in ``<id>.yaml``, or where it is when its file is named otherwise
+    _ids: dict[str, int | Location] = field(default_factory=dict, repr=False)
+    _refs: list[tuple[Location, str, set[str], str]] = field(default_factory=list, repr=False)
+    _outsiders: list[tuple[Location, str]] = field(default_factory=list, repr=False)
+
+    def sources(self) -> Iterator[tuple[m.Source, YamlDocument, PathKey]]:
+        """Read the registries: each valid source as it is read, with its document and path (mint it now: it is
+        not kept), then the other registries, kept.  Once only; :meth:`agreements` reads them if no one has.
+
+        A source file whose YAML turns out bad part way (a tag, a malformed
+        line) has handed out sources already: they are unregistered again, and
+        its problems are only its YAML's, as when it is read whole (the build
+        fails on them).
+        """
+        if self._registries_read:
+            return
+        self._registries_read = True
+        for path, model, _is_list in self.files:
+            if model is m.Source:
+                yield from self._stream_sources(path)
+            else:
+                self._keep_registry(path, model)
+
+    def _stream_sources(self, path: Path) -> Iterator[tuple[m.Source, YamlDocument, PathKey]]:
+        reading = self._reading(path, m.Source)
+        if reading is None:
+            return
+        found: list[Problem] = []  # the records' problems: dropped if the file's YAML is bad
+        listed, invalid = self.registries.streamed_sources, self.registries.invalid
+        listed.path, invalid_before = reading.shown, len(invalid)
+        for record, doc, rpath in _list_records(reading, m.Source, found, invalid):
+            here = doc.location((*rpath, "id"))
+            if _id_problems(record.id, here, self._first(record.id), None, found):
+                listed.lines[record.id] = here.line
+                yield record, doc, rpath
+        if self._unreadable(reading, m.Source):
+            listed.lines.clear()
+            for ident in list(invalid)[invalid_before:]:
+                del invalid[ident]
+        else:
+            self.problems += found
+
+    def _keep_registry(self, path: Path, model: type[m.Record]) -> None:
+        reading = self._reading(path, model)
+        if reading is None:
+            return
+        found: list[Problem] = []
+        records = list(_list_records(reading, model, found, self.registries.invalid))
+        if self._unreadable(reading, model):
+            return
+        self.problems += found
+        table: dict[str, Any] = getattr(self.registries, _TABLE_OF[model])
+        for record, doc, rpath in records:
+            ident: str = record.id  # type: ignore[attr-defined]  # every kind of record has one
+            here = doc.location((*rpath, "id"))
+            if _id_problems(ident, here, self._first(ident), None, self.problems):
+                self.registries.origins[ident], self.registries.sites[ident], table[ident] = here, (doc, rpath), record
+                self._records.append((record, doc, rpath))
+
+    def _reading(self, path: Path, model: type[m.Record]) -> ListReading | None:
+        if not path.exists():
+            self.problems.append(Problem(Location(display_path(path)), _missing(model)))
+            return None
+        return ListReading(path, display_path(path))
+
+    def _unreadable(self, reading: ListReading, model: type[m.Record]) -> bool:
+        """Whether the file's YAML had problems (reported; the kinds it defines are then not judged)."""
+        if not reading.problems:
+            return False
+        self.problems += reading.problems
+        for kind in ({"actor", "country"} if model is m.Actor else {_KIND_OF[model]}):
+            self.registries.unreadable.setdefault(kind, reading.shown)
+        return True
+
+    def _first(self, ident: str) -> Location | None:
+        """Where an id was defined before, if it was: a registry's, a streamed source's, an agreement's."""
+        known = self.registries.origins.get(ident) or self.registries.streamed_sources.get(ident)
+        return known or (self._where(ident) if ident in self._ids else None)
+
+    def agreements(self) -> Iterator[tuple[m.Agreement, YamlDocument, PathKey]]:
+        """Each agreement that passed its own checks, with its document and path, while no problem is found."""
+        for _source in self.sources():  # the registries, unless they were read already
+            pass
+        names = sorted((p.name for p in self.folder.glob("*.y*ml")), reverse=True)  # the order curate() reads
+        while names:
+            doc, records = _read(self.folder / names.pop(), m.Agreement, False, self.registries, self.problems)
+            for record, rpath in records:
+                assert doc is not None and isinstance(record, m.Agreement)
+                if self._check(record, doc, rpath) and not self.problems:
+                    yield record, doc, rpath
+
+    def _check(self, agreement: m.Agreement, doc: YamlDocument, rpath: PathKey) -> bool:
+        """Register one agreement and check it as far as the ids known so far allow; whether it is registered."""
+        ident, here = agreement.id, doc.location((*rpath, "id"))
+        for path, ref, kinds, what in _references(agreement):
+            if self.registries.kind_of(ref) not in kinds:  # judged at the end, when every id is known
+                self._refs.append((doc.location((*rpath, *path)), ref, kinds, what))
+        if not _id_problems(ident, here, self._first(ident), doc.path, self.problems):
+            return False
+        # the usual file, <id>.yaml, is found again from the id: only the line is kept
+        self._ids[ident] = here.line if os.path.basename(here.path) == f"{ident}.yaml" else here
+        self.count += 1
+        for where, party in _agreement_structure(agreement, doc, rpath, here, self.problems):
+            if party in self.registries.origins or party in self.registries.streamed_sources:
+                self.problems.append(_signs_for_outsider(where, party))
+            else:
+                self._outsiders.append((where, party))
+        return True
+
+    def finish(self) -> None:
+        """Judge what needed every id; raise one error listing every problem found."""
+        for record, doc, rpath in self._records:
+            for path, ident, kinds, what in _references(record):
+                _check_reference(self, doc, (*rpath, *path), ident, kinds, what, self.problems)
+        for where, ident, kinds, what in self._refs:
+            _check_reference(self, _Pinned(where), (), ident, kinds, what, self.problems)
+        self.problems += (_signs_for_outsider(where, party) for where, party in self._outsiders if party in self._ids)
+        self.problems += _check_structure(self.registries)
+        if self.problems:
+            raise CoopgraphError(self.problems)
+
+    # -- what _check_reference asks (a World's questions, the agreements' ids added) --
+    @property
+    def invalid(self) -> dict[str, tuple[Location, str]]:
+        return self.registries.invalid
+
+    @property
+    def unreadable(self) -> dict[str, str]:
+        return self.registries.unreadable
+
+    @property
+    def origins(self) -> Mapping[str, Location]:
+        return ChainMap(self.registries.origins, self.registries.streamed_sources, _AgreementOrigins(self))  # type: ignore[arg-type]
+
+    def kind_of(self, ident: str) -> str | None:
+        return self.registries.kind_of(ident) or ("agreement" if ident in self._ids else None)
+
+    def _where(self, ident: str) -> Location:
+        at = self._ids[ident]
+        return at if isinstance(at, Location) else Location(display_path(self.folder / f"{ident}.yaml"), at)
+
+
+@dataclass(frozen=True)
+class _AgreementOrigins(Mapping[str, Location]):
+    """Where each streamed agreement's id was written, from the compact table of a :class:`Curation`."""
+
+    curation: Curation
+
+    def __getitem__(self, ident: str) -> Location:
+        return self.curation._where(ident)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.curation._ids)
+
+    def __len__(self) -> int:
+        return len(self.curation._ids)
+
+
+@dataclass(frozen=True)
+class _Pinned:
+    """A reference's place, kept when its document is gone."""
+
+    where: Location
+
+    def location(self, _path: PathKey) -> Location:
+        return self.where
+
+
+def _registry_files(data_dir: Path, problems: list[Problem]) -> list[tuple[Path, type[m.Record], bool]]:
+    """The registry files to read (lists of records), after a problem for each unexpected file beside them."""
+    if not data_dir.is_dir():
+        raise CoopgraphError(f"{display_path(data_dir)}: no such data directory")
+    files: list[tuple[Path, type[m.Record], bool]] = [
+        (data_dir / name, model, True) for name, model in m.REGISTRIES.items()
+    ]
+    files += [(data_dir / name, model, True) for name, model in m.OPTIONAL_REGISTRIES.items() if (data_dir / name).exists()]
+    known = {p.name for p in data_dir.glob("*.y*ml")}
+    expected = [*m.REGISTRIES, *m.OPTIONAL_REGISTRIES]
+    for extra in sorted(known - set(expected)):
+        problems.append(
+            Problem(Location(display_path(data_dir / extra), 1), f"unknown data file (expected one of {', '.join(expected)})")
+        )
+    return files
+
+
+def _read(
+    path: Path, model: type[m.Record], is_list: bool, world: World, problems: list[Problem]
+) -> tuple[YamlDocument | None, list[tuple[m.Record, PathKey]]]:
+    """One file's document and valid records; no document when it is missing or unreadable (reported)."""
+    shown = display_path(path)
+    if not path.exists():
+        problems.append(Problem(Location(shown), _missing(model)))
+        return None, []
+    doc = read_yaml(path, shown)
+    problems += doc.problems
+    if doc.problems:
+        for kind in ({"actor", "country"} if model is m.Actor else {_KIND_OF[model]}):
+            world.unreadable.setdefault(kind, shown)
+        return None, []
+    records: list[tuple[m.Record, PathKey]] = list(_validate(doc, model, is_list, problems, world.invalid))
+    doc.value = None  # the records hold the values now; the document stays only for its lines
+    return doc, records
+
+
+def _missing(model: type[m.Record]) -> str:
+    return f"missing data file (a YAML list of {model.__name__} records)"
+
+
+def _list_records(
+    reading: ListReading, model: type[R], problems: list[Problem], invalid: dict[str, tuple[Location, str]]
+) -> Iterator[tuple[R, YamlDocument, PathKey]]:
+    """The records of a list file that pass validation, read one at a time, until its YAML shows a problem
+    (then the file is unreadable: read on only for the YAML's problems, as :func:`read_yaml` reports them all)."""
+    for rpath, doc in reading.items():
+        if not reading.problems:
+            for record, path in _validate_items(doc, model, [(doc.value, rpath)], problems, invalid):
+                yield record, doc, path
+    if reading.root is not None and not reading.problems:  # not a plain list: read whole
+        for record, path in _validate(reading.root, model, True, problems, invalid):
+            yield record, reading.root, path
+
+
+def _id_problems(ident: str, here: Location, first: Location | None, file: str | None, problems: list[Problem]) -> bool:
+    """Whether a record's id may be registered: not a duplicate (``first``: where it was defined before).
+
+    ``file``: the agreement file it was read from, whose name the id should match.
+    """
+    if first is not None:
+        problems.append(Problem(here, f"duplicate id '{ident}' (first defined at {first})"))
+        return False
+    if file is not None and Path(file).stem != ident:
+        problems.append(Problem(here, f"agreement id '{ident}' should match its file name '{Path(file).stem}'"))
+    return True
 
 
 def _validate(
@@ -176,6 +458,16 @@ def _validate(
         items: list[tuple[Any, PathKey]] = [(item, (i,)) for i, item in enumerate(doc.value)]
     else:
         items = [(doc.value, ())]
+    yield from _validate_items(doc, model, items, problems, invalid)
+
+
+def _validate_items(
+    doc: YamlDocument,
+    model: type[R],
+    items: list[tuple[Any, PathKey]],
+    problems: list[Problem],
+    invalid: dict[str, tuple[Location, str]] | None = None,
+) -> Iterator[tuple[R, PathKey]]:
     for raw, rpath in items:
         if not isinstance(raw, dict):
             problems.append(Problem(doc.location(rpath), f"expected a {model.__name__} record (a mapping of fields)"))
@@ -382,8 +674,27 @@ def _references(record: m.Record) -> Iterator[Ref]:
         yield from _claim_refs(("date",), record.date)
 
 
+class _Known(Protocol):
+    """What a reference is judged against: a :class:`World`, or the registries and the streamed agreements' ids."""
+
+    @property
+    def invalid(self) -> dict[str, tuple[Location, str]]: ...
+
+    @property
+    def unreadable(self) -> dict[str, str]: ...
+
+    @property
+    def origins(self) -> Mapping[str, Location]: ...
+
+    def kind_of(self, ident: str) -> str | None: ...
+
+
+class _Lines(Protocol):
+    def location(self, path: PathKey) -> Location: ...
+
+
 def _check_reference(
-    world: World, doc: YamlDocument, path: PathKey, ident: str, kinds: set[str], what: str, problems: list[Problem]
+    world: _Known, doc: _Lines, path: PathKey, ident: str, kinds: set[str], what: str, problems: list[Problem]
 ) -> None:
     kind = world.kind_of(ident)
     if kind in kinds:
@@ -432,18 +743,34 @@ def _check_structure(world: World) -> list[Problem]:
                 seen.add(parent)
                 todo += world.topics[parent].broader
     for ident, agreement in world.agreements.items():
-        if agreement.kind != "declaration" and len(agreement.parties) < 2 and (agreement.party_count or 0) < 2:
-            problems.append(Problem(world.origins[ident], f"a {agreement.kind} needs at least two parties"))
-        if agreement.party_count is not None and agreement.party_count < len(agreement.parties):
-            where = world.location(ident, "party-count")
-            problems.append(Problem(where, f"party-count {agreement.party_count} is fewer than the {len(agreement.parties)} parties listed"))
-        for i, signing in enumerate(agreement.signings):
-            for j, signatory in enumerate(signing.signatories):
-                party = signatory.on_behalf_of
-                if signatory.disputed and signatory.person == "unknown":
-                    where = world.location(ident, "signings", i, "signatories", j, "disputed")
-                    problems.append(Problem(where, "a disputed role needs a named person (not 'unknown')"))
-                if party and party not in agreement.parties and party in world.origins:
-                    where = world.location(ident, "signings", i, "signatories", j, "for")
-                    problems.append(Problem(where, f"signatory signs for '{party}', which is not a party of this agreement"))
+        doc, rpath = world.sites[ident]
+        for where, party in _agreement_structure(agreement, doc, rpath, world.origins[ident], problems):
+            if party in world.origins:
+                problems.append(_signs_for_outsider(where, party))
     return problems
+
+
+def _agreement_structure(
+    agreement: m.Agreement, doc: YamlDocument, rpath: PathKey, origin: Location, problems: list[Problem]
+) -> list[tuple[Location, str]]:
+    """Problems of one agreement's own fields; and who a signatory signs for outside its parties (a problem
+    when that id is defined: :func:`_signs_for_outsider`; the caller knows the ids)."""
+    if agreement.kind != "declaration" and len(agreement.parties) < 2 and (agreement.party_count or 0) < 2:
+        problems.append(Problem(origin, f"a {agreement.kind} needs at least two parties"))
+    if agreement.party_count is not None and agreement.party_count < len(agreement.parties):
+        where = doc.location((*rpath, "party-count"))
+        problems.append(Problem(where, f"party-count {agreement.party_count} is fewer than the {len(agreement.parties)} parties listed"))
+    outsiders: list[tuple[Location, str]] = []
+    for i, signing in enumerate(agreement.signings):
+        for j, signatory in enumerate(signing.signatories):
+            party = signatory.on_behalf_of
+            if signatory.disputed and signatory.person == "unknown":
+                where = doc.location((*rpath, "signings", i, "signatories", j, "disputed"))
+                problems.append(Problem(where, "a disputed role needs a named person (not 'unknown')"))
+            if party and party not in agreement.parties:
+                outsiders.append((doc.location((*rpath, "signings", i, "signatories", j, "for")), party))
+    return outsiders
+
+
+def _signs_for_outsider(where: Location, party: str) -> Problem:
+    return Problem(where, f"signatory signs for '{party}', which is not a party of this agreement")

@@ -12,6 +12,9 @@ stops at :data:`ALIAS_LIMIT` with the line of the alias; nesting deeper than
 ``!tags``, ``!!binary``, ``!!set`` ...) are problems with a line, never an
 exception.
 
+A list file too big to hold (a million sources) is read one item at a time
+by :class:`ListReading`, with the same values, lines and problems.
+
 >>> doc = read_yaml_text("id: x\\nparties:\\n  - a\\n  - b\\n", "x.yaml")
 >>> doc.value, doc.lines[("parties", 1)]
 ({'id': 'x', 'parties': ['a', 'b']}, 4)
@@ -19,7 +22,9 @@ exception.
 
 from __future__ import annotations
 
+import itertools
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,12 +96,10 @@ def read_yaml_text(text: str, shown_as: str) -> YamlDocument:
         doc.problems.append(Problem(Location(shown_as, _too_deep(text)), f"nested deeper than {MAX_DEPTH} levels"))
         return doc
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        message = f"malformed YAML: {error.problem or error.context}"
-        if error.problem and error.context and error.context_mark and error.context_mark.line + 1 != line:
-            message += f" ({error.context} on line {error.context_mark.line + 1})"
-        doc.problems.append(Problem(Location(shown_as, line), message))
+        doc.problems.append(_malformed(error, shown_as))
+        return doc
+    except yaml.reader.ReaderError as error:  # a control character: no mark, a character offset
+        doc.problems.append(_unreadable(error, shown_as, text))
         return doc
     finally:
         loader.dispose()
@@ -105,6 +108,22 @@ def read_yaml_text(text: str, shown_as: str) -> YamlDocument:
         doc.lines = _compact(doc.lines)
         doc._built.clear()
     return doc
+
+
+def _malformed(error: yaml.MarkedYAMLError, shown_as: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark else 1
+    message = f"malformed YAML: {error.problem or error.context}"
+    if error.problem and error.context and error.context_mark and error.context_mark.line + 1 != line:
+        message += f" ({error.context} on line {error.context_mark.line + 1})"
+    return Problem(Location(shown_as, line), message)
+
+
+def _unreadable(error: yaml.reader.ReaderError, shown_as: str, text: str) -> Problem:
+    where = max(error.position, 0)  # libyaml counts bytes of UTF-8, PyYAML's reader characters
+    before = text.encode("utf-8")[:where].count(b"\n") if _Loader is not yaml.SafeLoader else text.count("\n", 0, where)
+    line = before + 1
+    return Problem(Location(shown_as, line), f"malformed YAML: character #x{error.character:04x}: {error.reason}")
 
 
 def _too_deep(text: str) -> int:
@@ -245,3 +264,159 @@ def _scalar(node: yaml.Node, loader: yaml.SafeLoader, doc: YamlDocument) -> Any:
             Problem(Location(doc.path, node.start_mark.line + 1), f"cannot read {_shown_tag(node.tag)} value: {reason}")
         )
         return None
+
+
+# ------------------------------------------------------------------ a list file, one item at a time
+class _ItemLoader(_Loader):  # type: ignore[misc,valid-type]  # libyaml's parser: events come from C
+    """Composes one node at a time from the parser's events (libyaml composes only whole documents).
+
+    The messages of its errors are libyaml's composer's, so a problem reads
+    the same from :func:`read_yaml` and :class:`ListReading`.  Collections
+    nested past :data:`MAX_DEPTH` are skipped, not composed: the builder never
+    looks below that depth, and the composer recurses no deeper.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.anchored: dict[str, yaml.Node] = {}
+        self.anchored_ids: set[int] = set()
+
+    def node(self, depth: int) -> yaml.Node:
+        event: Any = self.get_event()  # libyaml's marks are its own type: no narrowing by type
+        kind = type(event)
+        if kind is yaml.AliasEvent:
+            found = self.anchored.get(event.anchor)
+            if found is None:
+                raise yaml.composer.ComposerError(None, None, "found undefined alias", event.start_mark)
+            return found
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None and anchor in self.anchored:
+            raise yaml.composer.ComposerError(
+                "found duplicate anchor; first occurrence", self.anchored[anchor].start_mark,
+                "second occurrence", event.start_mark,
+            )
+        node: yaml.Node
+        if kind is yaml.ScalarEvent:
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = self.resolve(yaml.ScalarNode, event.value, event.implicit)
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        elif depth > MAX_DEPTH:  # its parent is refused, unread: skip it without recursion
+            self._skip()
+            node = yaml.ScalarNode(_STR, "", event.start_mark, event.end_mark)
+        elif kind is yaml.SequenceStartEvent:
+            items: list[yaml.Node] = []
+            node = yaml.SequenceNode(_tag(self, event, yaml.SequenceNode), items, event.start_mark, None)
+            self._anchor(anchor, node)
+            while not self.check_event(yaml.SequenceEndEvent):
+                items.append(self.node(depth + 1))
+            node.end_mark = self.get_event().end_mark
+            return node
+        else:
+            pairs: list[tuple[yaml.Node, yaml.Node]] = []
+            node = yaml.MappingNode(_tag(self, event, yaml.MappingNode), pairs, event.start_mark, None)
+            self._anchor(anchor, node)
+            while not self.check_event(yaml.MappingEndEvent):
+                key = self.node(depth + 1)
+                pairs.append((key, self.node(depth + 1)))
+            node.end_mark = self.get_event().end_mark
+            return node
+        self._anchor(anchor, node)
+        return node
+
+    def _anchor(self, anchor: str | None, node: yaml.Node) -> None:
+        if anchor is not None:
+            self.anchored[anchor] = node
+            self.anchored_ids.add(id(node))
+
+    def _skip(self) -> None:
+        depth = 1
+        while depth:
+            event = self.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+
+
+def _tag(loader: _ItemLoader, event: Any, kind: type[yaml.Node]) -> str:
+    tag: str | None = event.tag
+    return loader.resolve(kind, None, event.implicit) if tag is None or tag == "!" else tag
+
+
+@dataclass
+class ListReading:
+    """A YAML list file read one item at a time, for files too big to hold (a million sources: 237 MB).
+
+    :meth:`items` yields each item as a document of its own: its value, and
+    the lines of its values keyed by their path in the whole file (``(i,
+    ...)``, and ``()`` for the list), so ``doc.location(path)`` names the line
+    :func:`read_yaml` names.  Memory holds one item, and the anchored values
+    that later aliases may name; aliases are counted for the whole file.
+
+    After the items, :attr:`problems` are the problems :func:`read_yaml`
+    finds in the file: every item's, or only the one that stopped the reading
+    (not UTF-8, malformed YAML: what came before is dropped, as read_yaml never
+    builds a file it cannot parse).  A file holding no list (a mapping, a
+    scalar, a tagged list) is read whole by :func:`read_yaml`: :attr:`root`.
+    """
+
+    path: Path
+    shown: str
+    problems: list[Problem] = field(default_factory=list)
+    root: YamlDocument | None = None
+
+    def items(self) -> Iterator[tuple[PathKey, YamlDocument]]:
+        """Each item of the list (its path ``(i,)`` and document), with its own problems (the file's are in
+        :attr:`problems` at the end)."""
+        state = YamlDocument(self.shown, None)  # what aliases share across items: built anchors, the budget
+        try:
+            with self.path.open(encoding="utf-8") as stream:
+                loader = _ItemLoader(stream)
+                try:
+                    yield from self._items(loader, state)
+                finally:
+                    loader.dispose()
+        except UnicodeDecodeError as error:
+            self.problems[:] = [Problem(Location(self.shown, 1), f"not UTF-8 text ({error.reason})")]
+        except yaml.MarkedYAMLError as error:
+            self.problems[:] = [_malformed(error, self.shown)]
+        except yaml.reader.ReaderError as error:
+            self.problems[:] = [_unreadable(error, self.shown, self.path.read_text(encoding="utf-8"))]
+
+    def _items(self, loader: _ItemLoader, state: YamlDocument) -> Iterator[tuple[PathKey, YamlDocument]]:
+        loader.get_event()  # the stream's start
+        if loader.check_event(yaml.StreamEndEvent):
+            return  # an empty file: no value, as read_yaml
+        loader.get_event()  # the document's start
+        start: Any = loader.peek_event()
+        plain_list = type(start) is yaml.SequenceStartEvent and start.tag is None and start.anchor is None
+        if not plain_list:
+            self.root = read_yaml(self.path, self.shown)  # not a plain list: a problem, read it the usual way
+            self.problems[:] = self.root.problems
+            return
+        loader.get_event()
+        list_line = start.start_mark.line + 1
+        built = state._built
+        index = 0
+        while not loader.check_event(yaml.SequenceEndEvent):
+            node = loader.node(1)
+            doc = YamlDocument(self.shown, None, {(): list_line})
+            doc._built, doc._aliased, before = built, state._aliased, len(built)
+            doc.value, _ = _build(node, (index,), doc, loader, 1)
+            state._aliased = doc._aliased
+            for key in [k for k in itertools.islice(reversed(built), len(built) - before)]:
+                if key not in loader.anchored_ids:  # only an anchored node can be met again
+                    del built[key]
+            doc.lines = _compact(doc.lines)
+            doc._built = {}
+            self.problems += doc.problems
+            yield (index,), doc
+            index += 1
+        loader.get_event()  # the list's end
+        loader.get_event()  # the document's end
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream", start.start_mark,
+                "but found another document", loader.get_event().start_mark,
+            )

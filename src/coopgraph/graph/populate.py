@@ -23,8 +23,10 @@ from rdflib.term import Node
 from coopgraph.curate import model as m
 from coopgraph.curate.checker import World
 from coopgraph.curate.dates import EventDate, PartialDate, parse_date, parse_edtf
+from coopgraph.curate.yamlread import PathKey, YamlDocument
 from coopgraph.errors import CoopgraphError, Location
 from coopgraph.graph import vocab
+from coopgraph.graph.origins import Origins
 from coopgraph.graph.vocab import DEFAULT_BASE, WD, individual
 from coopgraph.perf import without_gc
 
@@ -144,7 +146,7 @@ def ntriples(world: World, *, base: str = DEFAULT_BASE) -> tuple[bytes, dict[str
     """
     minter = _NTriplesMinter(world, base, trace=True)
     text = b"".join(_chunks(minter))
-    return text, minter.origins  # type: ignore[return-value]
+    return text, minter.origins
 
 
 def ntriples_chunks(world: World, *, base: str = DEFAULT_BASE, lines: int = 20_000) -> Iterator[bytes]:
@@ -159,20 +161,54 @@ def ntriples_chunks(world: World, *, base: str = DEFAULT_BASE, lines: int = 20_0
 
 def traced_ntriples(
     world: World, *, base: str = DEFAULT_BASE, lines: int = 20_000
-) -> tuple[Iterator[bytes], dict[str, Location]]:
-    """:func:`ntriples_chunks` with origins: the dict fills in as the stream is read.
+) -> tuple[Iterator[bytes], Origins]:
+    """:func:`ntriples_chunks` with origins: they fill in as the stream is read.
 
     What the build loads: memory stays flat (no whole text), and every node
     can still be traced back to its YAML record once the stream is consumed.
     """
-    minter = _NTriplesMinter(world, base, trace=True)
-    return _chunks(minter, lines), minter.origins  # type: ignore[return-value]
+    minter = _NTriplesMinter(world, base, trace=True, origins=Origins())
+    return _chunks(minter, lines), minter.origins
 
 
-def _chunks(minter: _NTriplesMinter, lines: int = 20_000) -> Iterator[bytes]:
+Streamed = Iterable[tuple[m.Agreement, YamlDocument, PathKey]]
+"""Checked agreements one at a time, each with its document and path (``Curation.agreements()``)."""
+StreamedSources = Iterable[tuple[m.Source, YamlDocument, PathKey]]
+"""Checked sources one at a time, each with its document and path (``Curation.sources()``)."""
+
+
+def streamed_ntriples(
+    registries: World,
+    agreements: Streamed,
+    *,
+    sources: StreamedSources | None = None,
+    base: str = DEFAULT_BASE,
+    lines: int = 20_000,
+) -> tuple[Iterator[bytes], Origins]:
+    """:func:`traced_ntriples` of a world whose agreements (and ``sources``) come one at a time and are not kept.
+
+    ``registries`` holds every record but the agreements (all an agreement's
+    triples need: its parties' and sources' kinds); each agreement is minted
+    as it arrives and dropped.  With ``sources``, the sources too: they are
+    minted first, as they are read, and ``registries`` is filled with the
+    other registries once they are all read (``Curation.sources()`` does
+    that).  The text is the same, in the same order.
+    """
+    minter = _NTriplesMinter(registries, base, trace=True, origins=Origins())
+
+    def triples() -> Iterator[Triple]:
+        yield from minter.registry_triples(sources)
+        for agreement, doc, path in agreements:
+            yield from minter.streamed_agreement(agreement, doc, path)
+        yield from minter.package_triples()
+
+    return _chunks(minter, lines, triples()), minter.origins
+
+
+def _chunks(minter: _NTriplesMinter, lines: int = 20_000, triples: Iterable[Triple] | None = None) -> Iterator[bytes]:
     batch: list[str] = []
     append = batch.append
-    for s, p, o in minter.triples():
+    for s, p, o in minter.triples() if triples is None else triples:
         obj: object = o  # a literal as N-Triples text (_NTerm), or an IRI's text
         append(f"<{s}> <{p}> {obj} .\n" if type(obj) is _NTerm else f"<{s}> <{p}> <{obj}> .\n")
         if len(batch) >= lines:
@@ -185,11 +221,13 @@ def _chunks(minter: _NTriplesMinter, lines: int = 20_000) -> Iterator[bytes]:
 class _Minter:
     """Holds the world and the base while records are turned into triples."""
 
-    def __init__(self, world: World, base: str) -> None:
+    def __init__(self, world: World, base: str, origins: Any = None) -> None:
         self.world = world
         self.base = base
-        self.origins: dict[URIRef, Location] = {}
+        self.origins: Any = {} if origins is None else origins  # node -> Location (a dict, or compact Origins)
         self.current = ""
+        self.site: tuple[YamlDocument, PathKey] | None = None
+        """Where the current record was read, when it is not in the world (a streamed agreement)."""
 
     # -- terms (overridden by _NTriplesMinter, which makes N-Triples text instead) --
     def mint(self, kind: str, slug: str) -> URIRef:
@@ -214,7 +252,7 @@ class _Minter:
             kind = "topic"
         elif ident in w.meetings:
             kind = "meeting"
-        elif ident in w.sources:
+        elif ident in w.sources or ident in w.streamed_sources:
             kind = "source"
         elif ident in w.packages:
             kind = "package"
@@ -225,15 +263,22 @@ class _Minter:
     def sub(self, kind: str, slug: str, *at: int | str) -> URIRef:
         """A node of an n-ary fact inside the current record, traced to the YAML at ``at``."""
         node = self.mint(kind, slug)
-        self.origins[node] = self.world.location(self.current, *at) if at else self.world.origins[self.current]
+        self.origins[node] = self.where(*at)
         return node
 
     def record(self, ident: str) -> URIRef:
         """The node of a top-level record; later sub-nodes are traced to it."""
         node = self.iri(ident)
         self.current = ident
-        self.origins[node] = self.world.origins[ident]
+        self.origins[node] = self.where()
         return node
+
+    def where(self, *at: int | str) -> Location:
+        """Where the current record wrote the field at ``at`` (nothing: its id)."""
+        if self.site is not None:
+            doc, path = self.site
+            return doc.location((*path, *at) if at else (*path, "id"))
+        return self.world.location(self.current, *at) if at else self.world.origins[self.current]
 
     # -- helpers --------------------------------------------------------------
     def names(self, node: URIRef, record: m.Named | m.Agreement, names: dict[str, str]) -> Iterator[Triple]:
@@ -323,10 +368,36 @@ class _Minter:
 
     # -- records --------------------------------------------------------------
     def triples(self) -> Iterator[Triple]:
+        yield from self.registry_triples()
+        for agreement in self.world.agreements.values():
+            yield from self.agreement(agreement)
+        yield from self.package_triples()
+
+    def streamed_agreement(self, agreement: m.Agreement, doc: YamlDocument, path: PathKey) -> Iterator[Triple]:
+        """An agreement not in the world, traced to the document it was read from."""
+        return self._streamed(self.agreement(agreement), doc, path)
+
+    def _streamed(self, triples: Iterator[Triple], doc: YamlDocument, path: PathKey) -> Iterator[Triple]:
+        self.site = (doc, path)
+        try:
+            yield from triples
+        finally:
+            self.site = None
+
+    def registry_triples(self, sources: StreamedSources | None = None) -> Iterator[Triple]:
+        """Every record before the agreements: sources, actors, places, posts, people, topics, meetings.
+
+        ``sources``: the sources one at a time, not in the world (then the
+        rest of the world is read only once they are all minted).
+        """
         w = self.world
         yield COOP.topics, RDF.type, SKOS.ConceptScheme
-        for source in w.sources.values():
-            yield from self.source(source)
+        if sources is None:
+            for source in w.sources.values():
+                yield from self.source(source)
+        else:
+            for source, doc, path in sources:
+                yield from self._streamed(self.source(source), doc, path)
         for actor in w.actors.values():
             yield from self.actor(actor)
         for place in w.places.values():
@@ -356,9 +427,10 @@ class _Minter:
             yield from self.sources(node, topic.sources)
         for meeting in w.meetings.values():
             yield from self.meeting(meeting)
-        for agreement in w.agreements.values():
-            yield from self.agreement(agreement)
-        for package in w.packages.values():
+
+    def package_triples(self) -> Iterator[Triple]:
+        """The records after the agreements: the packages (of agreements)."""
+        for package in self.world.packages.values():
             yield from self.package(package)
 
     def package(self, package: m.Package) -> Iterator[Triple]:
@@ -582,10 +654,10 @@ class _NTriplesMinter(_Minter):
     ``PT36H`` to ``P1DT12H``).
     """
 
-    def __init__(self, world: World, base: str, *, trace: bool) -> None:
+    def __init__(self, world: World, base: str, *, trace: bool, origins: Any = None) -> None:
         if not _ABSOLUTE_IRI.match(base):  # no rdflib URIRef checks the text here
             raise CoopgraphError(f"--base-iri {base!r} is not an absolute IRI (like https://example.org/id/)")
-        super().__init__(world, base)
+        super().__init__(world, base, origins)
         self.trace = trace
         self._typed: dict[tuple[str, str], _NTerm] = {}
         self._iris: dict[str, URIRef] = {}  # id -> IRI text: ids recur (parties, people, sources)
@@ -597,7 +669,10 @@ class _NTriplesMinter(_Minter):
     def iri(self, ident: str) -> URIRef:
         known = self._iris.get(ident)
         if known is None:
-            known = self._iris[ident] = super().iri(ident)
+            known = super().iri(ident)
+            # agreements and sources are named about once each: not kept (1M of each at 1M agreements)
+            if not known.startswith((self._kinds["agreement"], self._kinds["source"])):
+                self._iris[ident] = known
         return known
 
     def mint(self, kind: str, slug: str) -> URIRef:

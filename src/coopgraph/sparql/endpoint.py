@@ -200,6 +200,7 @@ def _query(store: ox.Store, job: Mapping[str, Any], base: str) -> Answer:
         default_graphs=job["default_graphs"],
         named_graphs=job["named_graphs"],
         base_iri=base,
+        inline=job.get("inline", False),
     )
     cut = {"X-Coopgraph-Truncated": f"cut at {job['max_rows']}"}
     if isinstance(answer, ox.QuerySolutions):
@@ -602,8 +603,10 @@ class Request:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] | None = None,
         check: Sequence[str] = (),
+        inline: bool = False,
     ) -> Answer:
         job = {
+            "inline": inline,
             "check": list(check),
             "kind": "query",
             "text": text,
@@ -663,7 +666,7 @@ class Request:
         except CoopgraphError as error:
             return 400, TEXT, f"{error}\n".encode(), {}
         check = [n for n in given if saved.params[n].type == "iri"]  # a value naming nothing: 400 + did-you-mean
-        return self._run(saved.text, bindings, params, source=f"queries/{name}.rq", check=check)
+        return self._run(saved.text, bindings, params, source=f"queries/{name}.rq", check=check, inline=True)
 
     def _graph_file(self) -> Path:
         return self.site.settings.out_dir / "coopgraph.html"

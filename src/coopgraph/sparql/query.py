@@ -6,7 +6,10 @@ protocol has no bindings, they travel as ``VALUES`` blocks of serialised
 terms opening the groups they reach (the outermost ``WHERE`` group, and each
 sub-SELECT that projects them, as substitution does).  Either way a value is
 never pasted into the query text, so quotes or braces in it cannot change the
-query.  Oxigraph substitutes only variables a SELECT projects, so saved
+query.  Saved queries (``inline=True``) get theirs written in as constants
+where substitution reaches, only as one validated N-Triples token with no
+escape inside (:mod:`coopgraph.sparql.constants`): Oxigraph plans before it
+sees a substitution, so a country written in is where the plan starts.  Oxigraph substitutes only variables a SELECT projects, so saved
 queries project their parameters; the CLI drops bound columns from output.
 
 >>> store = open_store(Path("build"))                                     # doctest: +SKIP
@@ -120,7 +123,9 @@ def check_names(
         close = [local[n] for n in difflib.get_close_matches(iri[len(namespace) :], sorted(local), n=3, cutoff=0.75)]
         shown = ", ".join(_compact(c, prefixes) for c in close)
         hint = f" (did you mean {shown}?)" if close else ""
-        raise CoopgraphError(f"{where}: parameter {name}={_compact(iri, prefixes)} names nothing in the graph{hint}")
+        given = _compact(iri, prefixes)
+        given = given if len(given) <= 200 else f"{given[:200]}..."  # one readable line, however long
+        raise CoopgraphError(f"{where}: parameter {name}={given} names nothing in the graph{hint}")
 
 
 SUGGEST_SCAN = 10_000
@@ -155,7 +160,9 @@ def run_saved(
     source = f"queries/{name}.rq"
     bindings = bind(saved.params, given, prefixes, where=source)
     check_names(store, bindings, [n for n in given if saved.params[n].type == "iri"], prefixes, where=source)
-    return run(store, saved.text, bindings=bindings, graph=graph, prefixes=prefixes, source=source, limit=limit)
+    return run(
+        store, saved.text, bindings=bindings, graph=graph, prefixes=prefixes, source=source, limit=limit, inline=True
+    )
 
 
 def graph_options(graph: str) -> dict[str, Any]:
@@ -187,6 +194,7 @@ def execute(
     default_graphs: Sequence[str] = (),
     named_graphs: Sequence[str] | None = None,
     base_iri: str | None = None,
+    inline: bool = False,
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Start a query on a store and return pyoxigraph's lazy answer; errors name line and column.
 
@@ -195,6 +203,11 @@ def execute(
     order of precedence: the protocol's graphs (``default_graphs`` / ``named_graphs``: given
     either, the other is empty), then the query's own ``FROM`` / ``FROM NAMED``, then ``graph``
     (an explicit ``asserted`` or ``inferred`` overrides ``FROM``; ``all``, the union, does not).
+
+    ``inline`` (saved queries only: their text is ours) writes the parameters into the text as
+    constants where that is safe (:mod:`coopgraph.sparql.constants`), so Oxigraph plans with
+    them; the rest are substituted.  The read-only check reads the saved text, which the
+    rewrite cannot change the shape of.
     """
     import pyoxigraph as ox
 
@@ -210,12 +223,28 @@ def execute(
             options = graph_options(graph)
     except ValueError as error:
         raise CoopgraphError(f"{source}: a graph name is not an IRI ({error})") from None
-    substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
+    sent, substituted = text, dict(bindings or {})
+    if inline and substituted:
+        from coopgraph.sparql.constants import inline as with_constants
+
+        sent, substituted = with_constants(text, substituted)
     try:
+        try:
+            return store.query(
+                sent,
+                prefixes=dict(prefixes or {}),
+                substitutions={ox.Variable(name): term for name, term in substituted.items()} or None,
+                base_iri=base_iri or query_base(),
+                **options,
+            )
+        except SyntaxError:
+            if sent is text:
+                raise
+        # a rewrite Oxigraph cannot read (not so for any saved query: tested): substitute them all
         return store.query(
             text,
             prefixes=dict(prefixes or {}),
-            substitutions=substitutions or None,
+            substitutions={ox.Variable(name): term for name, term in (bindings or {}).items()} or None,
             base_iri=base_iri or query_base(),
             **options,
         )
@@ -237,9 +266,13 @@ def run(
     source: str = "query",
     limit: int | None = None,
     base_iri: str | None = None,
+    inline: bool = False,
 ) -> Result:
-    """Run a query on a store and collect its answer (at most ``limit`` rows when given)."""
-    answer = execute(store, text, bindings=bindings, graph=graph, prefixes=prefixes, source=source, base_iri=base_iri)
+    """Run a query on a store and collect its answer (at most ``limit`` rows when given);
+    ``inline`` for saved queries (see :func:`execute`)."""
+    answer = execute(
+        store, text, bindings=bindings, graph=graph, prefixes=prefixes, source=source, base_iri=base_iri, inline=inline
+    )
     return with_labels(collect(answer, bindings or {}, limit=limit, source=source), lambda iris: _store_labels(store, iris))
 
 

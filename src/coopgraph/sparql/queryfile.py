@@ -222,8 +222,10 @@ def to_term(
     import pyoxigraph as ox
 
     def bad(why: str = "") -> CoopgraphError:
+        shown = value if len(value) <= 200 else f"{value[:200]}..."  # one readable line, however long the value
+        why = "".join(c if c.isprintable() else repr(c)[1:-1] for c in why)  # pyoxigraph quotes a newline as is
         return CoopgraphError(
-            f"{where}: parameter {param.name}={value!r} is not {PARAM_TYPES[param.type]}{f' ({why})' if why else ''}"
+            f"{where}: parameter {param.name}={shown!r} is not {PARAM_TYPES[param.type]}{f' ({why})' if why else ''}"
         )
 
     text = value.strip()

@@ -35,6 +35,11 @@ EXACT_BETWEENNESS = 2000
 BETWEENNESS_SAMPLES = 500
 CONFIDENCE = 0.95
 DIGITS = 6
+#: numbers per numpy array in one batch of Brandes' sources: a batch of ``k`` sources holds arrays of ``k`` x nodes
+#: and, for one breadth-first level, up to ``k`` x (edges both ways); 4M x 8 bytes = 32 MB an array.  Bounded by
+#: nodes alone, the level expansions of the 10k world's explorer view (2,000 nodes, dense around the countries)
+#: took 1.5 GB for a moment, more than the whole build held at that point.
+CELLS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,7 @@ def betweenness(flat: nx.Graph[Any], *, k: int | None = None, seed: int = SEED) 
     neighbours = head[order]
     start = np.concatenate([[0], np.cumsum(np.bincount(tail, minlength=n))])
     total = np.zeros(n)
-    chunk = max(1, min(len(sources), 4_000_000 // max(n, 1)))
+    chunk = max(1, min(len(sources), CELLS // max(n, len(neighbours), 1)))
     for first in range(0, len(sources), chunk):
         src = np.asarray(sources[first : first + chunk], dtype=np.int64)
         total += _brandes(n, start, neighbours, src)
