@@ -71,7 +71,10 @@ def cells(result: Result) -> object:
     return [tuple(cell(t) for t in row) for row in result.rows]
 
 
-VIRTUOSO_GYEAR = {"partners-of-country"}
+VIRTUOSO_GYEAR: set[str] = set()
+"""Virtuoso 7.2 dropped the rows of `partners-of-country` whose `latest` a BIND after its sub-select rebuilt as an
+xsd:gYear, and with the country groups published it hung on that BIND (no CPU, no answer): the same expression in
+the SELECT answers every row (benchmarks/WHY.md, "Scale, fourth session: cooperation-network")."""
 VIRTUOSO_FEWER = {"agreements-in-period"}
 """Virtuoso 7.2 leaves out rows Oxigraph gives since these queries read the status on `as_of` (the Singapore
 Declaration, adopted 2024-02, in `agreements-in-period`); not yet traced to a Virtuoso defect or to the queries.
