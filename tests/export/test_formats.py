@@ -240,9 +240,9 @@ def test_cli_writes_turtle_to_stdout(tiny_build: Path) -> None:
         check=True,
     )
     assert done.stdout.startswith(b"@prefix ")
-    # no reasoner in this build: only the dated nodes computed in Python (status intervals, cooperation)
+    # no reasoner in this build: only the dated nodes computed in Python (status intervals, cooperation, groups)
     kinds = {q.object.value.rpartition("#")[2] for q in ox.parse(done.stdout, ox.RdfFormat.TURTLE) if q.predicate.value.endswith("#type")}
-    assert kinds == {"StatusInterval", "Cooperation"}
+    assert kinds == {"StatusInterval", "Cooperation", "CountryGroup", "CountryGrouping"}
 
 
 @pytest.mark.parametrize(

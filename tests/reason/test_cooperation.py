@@ -124,3 +124,86 @@ def test_dates_from_status_change_or_adopting_meeting() -> None:
     """
     )
     assert at_meeting == set()  # beta joined in 2010: alpha alone, no pair
+
+
+# --------------------------------------------------------------------------- country groups
+def test_groups_keep_the_largest_bloc_whole_and_split_the_rest() -> None:
+    from coopgraph.reason.cooperation import groups
+
+    found = groups({"a", "b", "c", "d", "e", "f"}, {"x": {"a", "b", "c"}, "y": {"c", "d", "e"}, "z": {"e"}})
+    assert found == [frozenset("abc"), frozenset("de"), frozenset("f")]  # c once, in the first (equal size: sorted)
+    assert groups({"a", "b"}, {}) == [frozenset("a"), frozenset("b")]
+    assert groups({"a", "b", "c"}, {"x": {"a", "b", "c"}}) == [frozenset("abc")]  # a party that is also a member
+
+
+OVERLAPPING = """
+country:a a coop:Country . country:b a coop:Country . country:c a coop:Country .
+country:d a coop:Country . country:e a coop:Country . country:f a coop:Country .
+organization:f-ministry a coop:Ministry ; coop:serves country:f .
+organization:x a coop:IntergovernmentalOrganization . organization:y a coop:IntergovernmentalOrganization .
+membership:xa coop:member country:a ; coop:bloc organization:x ; coop:startDate "2000"^^xsd:gYear .
+membership:xb coop:member country:b ; coop:bloc organization:x ; coop:startDate "2000"^^xsd:gYear .
+membership:xc coop:member country:c ; coop:bloc organization:x ; coop:startDate "2000"^^xsd:gYear .
+membership:yc coop:member country:c ; coop:bloc organization:y ; coop:startDate "2000"^^xsd:gYear .
+membership:yd coop:member country:d ; coop:bloc organization:y ; coop:startDate "2000"^^xsd:gYear .
+membership:ye coop:member country:e ; coop:bloc organization:y ; coop:startDate "2020"^^xsd:gYear .
+agreement:m1 coop:hasParty organization:x , organization:y , country:a , organization:f-ministry ;
+    coop:hasSigning signing:m1 .
+signing:m1 coop:date "2010-05-05"^^xsd:date .
+agreement:m2 coop:hasParty organization:x , organization:y ; coop:hasSigning signing:m2 ;
+    coop:term "P2Y"^^xsd:duration .
+signing:m2 coop:date "2021-01"^^xsd:gYearMonth .
+agreement:m3 coop:hasParty country:a , country:b ; coop:hasSigning signing:m3 .
+signing:m3 coop:date "2012"^^xsd:gYear .
+agreement:m4 coop:hasParty country:b , country:a ; coop:hasSigning signing:m4 .
+signing:m4 coop:date "2013-03-03"^^xsd:date .
+agreement:m5 coop:hasParty organization:x , country:e ; coop:hasStatusChange status-change:m5 .
+status-change:m5 coop:status coop:Planned ; coop:date "2024-01-10"^^xsd:date .
+agreement:m6 coop:hasParty country:c , country:d .
+"""
+"""Two blocs sharing a member, a member that is also a party, a member that joined later, a ministry,
+the same two countries in two agreements, a planned MOU and one with no date: what the groups must cover."""
+
+
+def overlapping_store() -> ox.Store:
+    """The :data:`OVERLAPPING` world as a build lays it out: ontology, asserted and the dated nodes."""
+    from coopgraph.graph.store import graph_node
+    from coopgraph.pipeline import ontology_ntriples
+    from coopgraph.reason.reasoner import dated_store
+
+    store = ox.Store()
+    store.bulk_load(ontology_ntriples(), ox.RdfFormat.N_TRIPLES, to_graph=graph_node("ontology"))
+    store.load((PREFIXES + OVERLAPPING).encode(), ox.RdfFormat.TURTLE, to_graph=graph_node("asserted"))
+    dated_store(store)
+    return store
+
+
+def test_country_groups_cover_each_agreements_pairs_once() -> None:
+    store = overlapping_store()
+    partners: dict[str, set[tuple[str, str]]] = {}
+    for row in store.query(
+        f"PREFIX coop: <{COOP}> SELECT ?agreement ?a ?b WHERE {{ ?a coop:hasCooperation ?n . "
+        "?n coop:through ?agreement ; coop:partner ?b }",
+        use_default_graph_as_union=True,
+    ):
+        partners.setdefault(row["agreement"].value.removeprefix(ID), set()).add((row["a"].value, row["b"].value))
+    grouped: dict[str, list[set[str]]] = {}
+    for row in store.query(
+        f"PREFIX coop: <{COOP}> SELECT ?agreement ?group (GROUP_CONCAT(STR(?c)) AS ?members) WHERE {{ "
+        "?agreement coop:hasCountryGrouping ?grouping . ?grouping coop:hasCountryGroup ?group . "
+        "?group a coop:CountryGroup ; coop:groupMember ?c } GROUP BY ?agreement ?group",
+        use_default_graph_as_union=True,
+    ):
+        grouped.setdefault(row["agreement"].value.removeprefix(ID), []).append(set(row["members"].value.split()))
+    assert set(grouped) == set(partners) == {f"agreement/m{i}" for i in range(1, 7)}
+    for agreement, found in grouped.items():
+        members = [c for group in found for c in group]
+        assert len(members) == len(set(members)), agreement  # disjoint
+        pairs = {(a, b) for i, g in enumerate(found) for h in found[i:] for a in g for b in h if a != b}
+        assert pairs | {(b, a) for a, b in pairs} == partners[agreement], agreement
+    short = {k: sorted(sorted(c.removeprefix(ID + "country/") for c in g) for g in v) for k, v in grouped.items()}
+    assert short["agreement/m1"] == [["a", "b", "c"], ["d"], ["f"]]  # e joined y in 2020
+    assert short["agreement/m2"] == [["a", "b", "c"], ["d", "e"]]
+    query = f"PREFIX coop: <{COOP}> SELECT ?g WHERE {{ ?a coop:hasCountryGrouping ?g }}"
+    groupings = {row[0].value for row in store.query(query, use_default_graph_as_union=True)}
+    assert len(groupings) == 5  # m3 and m4 (a and b) share one

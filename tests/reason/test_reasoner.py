@@ -113,10 +113,11 @@ def test_cooperation_via_ministry_and_bloc_at_the_date(kinds: tuple[Graph, Graph
 
 def reasoned_only(inferred: Graph) -> Graph:
     """The reasoner's inferences without the dated nodes (status intervals, qualified cooperation) added beside them."""
-    minted = set(inferred.subjects(RDF.type, COOP.StatusInterval)) | set(inferred.subjects(RDF.type, COOP.Cooperation))
+    kinds = (COOP.StatusInterval, COOP.Cooperation, COOP.CountryGroup, COOP.CountryGrouping)
+    minted = {s for kind in kinds for s in inferred.subjects(RDF.type, kind)}
     kept = Graph(bind_namespaces="none")
     for s, p, o in inferred:
-        if s not in minted and p not in (COOP.hasStatusInterval, COOP.hasCooperation):
+        if s not in minted and p not in (COOP.hasStatusInterval, COOP.hasCooperation, COOP.hasCountryGrouping):
             kept.add((s, p, o))
     return kept
 

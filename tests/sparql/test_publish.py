@@ -71,11 +71,14 @@ def cells(result: Result) -> object:
     return [tuple(cell(t) for t in row) for row in result.rows]
 
 
-VIRTUOSO_GYEAR = {"partners-of-country"}
-VIRTUOSO_FEWER = {"agreements-in-period", "cooperation-network"}
+VIRTUOSO_GYEAR: set[str] = set()
+"""Virtuoso 7.2 dropped the rows of `partners-of-country` whose `latest` a BIND after its sub-select rebuilt as an
+xsd:gYear, and with the country groups published it hung on that BIND (no CPU, no answer): the same expression in
+the SELECT answers every row (benchmarks/WHY.md, "Scale, fourth session: cooperation-network")."""
+VIRTUOSO_FEWER = {"agreements-in-period"}
 """Virtuoso 7.2 leaves out rows Oxigraph gives since these queries read the status on `as_of` (the Singapore
-Declaration, adopted 2024-02, in `agreements-in-period`; it answers 150 of the 166 pair-and-status rows of
-`cooperation-network`, the rest of them the same); not yet traced to a Virtuoso defect or to the queries."""
+Declaration, adopted 2024-02, in `agreements-in-period`); not yet traced to a Virtuoso defect or to the queries.
+`cooperation-network` was here (150 of 166 rows) until it counted per country grouping: now the same rows."""
 VIRTUOSO_ESTIMATE: set[str] = set()
 """Virtuoso 7.2 refuses these before running them when its optimiser estimates hours (it did, 7,486 s, for
 `cooperation-network` while coop:Cooperation nodes were one per pair; with one per country and agreement it runs)."""

@@ -299,10 +299,10 @@ def test_graph_choice(capsys: pytest.CaptureFixture[str], shipped_build: Path) -
         assert code == 0, err
         numbers[graph] = int(out.split()[1])
     # built without a reasoner: the inferred graph holds only the dated nodes computed in Python
-    # (status intervals, qualified cooperation), no reasoner's edges
+    # (status intervals, qualified cooperation, country groups), no reasoner's edges
     nodes = (
         "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), STR(?agreement_ns)) || "
-        "EXISTS { ?s a ?k FILTER(?k IN (coop:StatusInterval, coop:Cooperation)) } || "
+        "EXISTS { ?s a ?k FILTER(?k IN (coop:StatusInterval, coop:Cooperation, coop:CountryGroup, coop:CountryGrouping)) } || "
         "?p IN (coop:hasStatusInterval, coop:hasCooperation)) BIND(agreement: AS ?agreement_ns) }"
     )
     code, out, err = cli(capsys, "query", nodes, "--graph", "inferred", "--out", str(shipped_build), "-f", "csv")

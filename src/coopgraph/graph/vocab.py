@@ -65,6 +65,8 @@ class COOP(DefinedNamespace):
     StatusChange: URIRef
     StatusInterval: URIRef  # derived: one status over [from, until)
     Cooperation: URIRef  # derived: country x agreement, its partners and period
+    CountryGroup: URIRef  # derived: countries taking part together (a bloc's members on a date, or one country)
+    CountryGrouping: URIRef  # derived: the disjoint groups of an agreement's countries
     # --- classes: events --------------------------------------------------
     Signing: URIRef
     Signature: URIRef
@@ -152,6 +154,9 @@ class COOP(DefinedNamespace):
     hasCooperation: URIRef  # country -> Cooperation (derived)
     partner: URIRef  # Cooperation -> country
     through: URIRef  # Cooperation -> agreement
+    hasCountryGrouping: URIRef  # agreement -> CountryGrouping (derived)
+    hasCountryGroup: URIRef  # CountryGrouping -> CountryGroup (derived; disjoint groups)
+    groupMember: URIRef  # CountryGroup -> country (derived)
 
     # --- datatype properties ----------------------------------------------
     date: URIRef  # xsd:date | xsd:gYearMonth | xsd:gYear

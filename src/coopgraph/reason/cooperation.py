@@ -36,6 +36,7 @@ unknown.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -161,7 +162,12 @@ def _text(term: object) -> str | None:
 
 
 def takes_part(store: ox.Store) -> dict[str, set[str]]:
-    """Which countries take part in each agreement, by the three ways above.
+    """Which countries take part in each agreement, by the three ways above."""
+    return _taking_part(store)[0]
+
+
+def _taking_part(store: ox.Store) -> tuple[dict[str, set[str]], dict[str, dict[str, set[str]]]]:
+    """Which countries take part in each agreement, and which of them each bloc party brought in (way 3).
 
     Ways (1) and (2) are one SPARQL join.  Way (3) compares dates, which a
     SPARQL join over every agreement's dates, parties and memberships did
@@ -173,6 +179,7 @@ def takes_part(store: ox.Store) -> dict[str, set[str]]:
     import pyoxigraph as ox
 
     found: dict[str, set[str]] = {}
+    via: dict[str, dict[str, set[str]]] = {}  # agreement -> bloc -> the members it brought in
     for row in store.query(DIRECT):  # type: ignore[union-attr]
         if not isinstance(row["country"], ox.Literal):  # no triple has a literal subject
             found.setdefault(row["agreement"].value, set()).add(row["country"].value)
@@ -180,7 +187,7 @@ def takes_part(store: ox.Store) -> dict[str, set[str]]:
     for row in store.query(BLOC_PARTIES):  # type: ignore[union-attr]
         by_bloc.setdefault(row["party"].value, []).append(row["agreement"].value)
     if not by_bloc:
-        return found
+        return found, via
     # membership -> [its blocs, its members, the latest day its start could mean, its ends]
     memberships: dict[object, tuple[set[str], set[str], list[str], list[str | None]]] = {}
     for row in store.query(MEMBERSHIPS):  # type: ignore[union-attr]
@@ -213,7 +220,8 @@ def takes_part(store: ox.Store) -> dict[str, set[str]]:
                     # a member on the date only when certain: begun by its earliest day, not ended by its latest
                     if start <= earliest and (not ended or (end is not None and end > latest)):
                         found.setdefault(agreement, set()).update(members)
-    return found
+                        via.setdefault(agreement, {}).setdefault(bloc, set()).update(members)
+    return found, via
 
 
 def cooperation(store: ox.Store) -> list[ox.Triple]:
@@ -229,7 +237,8 @@ def derive(store: ox.Store) -> tuple[list[ox.Triple], Iterator[ox.Triple]]:
     approved or cancelled-before-signing MOU makes no partner link.  Nodes: each
     agreement's status intervals (:mod:`coopgraph.reason.status`) and one ``coop:Cooperation``
     per country and agreement, naming each partner (``coop:partner``), saying over which period it held (``coop:from``,
-    ``coop:until``: the agreement's time in effect; none for one never in effect).
+    ``coop:until``: the agreement's time in effect; none for one never in effect), and each
+    agreement's countries in disjoint groups (:func:`groups`, ``coop:CountryGrouping``).
 
     The store is read here; the nodes are made as they are iterated (once), from what was
     read: at 100k agreements they are 5M triples, about 2 GB as a Python list.
@@ -239,7 +248,7 @@ def derive(store: ox.Store) -> tuple[list[ox.Triple], Iterator[ox.Triple]]:
     from coopgraph.reason.status import agreement_intervals, in_effect_span
 
     intervals = agreement_intervals(store)
-    countries = takes_part(store)
+    countries, via = _taking_part(store)
     spans = {agreement: in_effect_span(intervals.get(agreement, [])) for agreement in countries}
     term = ox.NamedNode
     with_, through = term(COOP._NS + "cooperatesWith"), term(COOP._NS + "cooperatesThrough")
@@ -248,10 +257,15 @@ def derive(store: ox.Store) -> tuple[list[ox.Triple], Iterator[ox.Triple]]:
         if spans[agreement] is not None or agreement not in intervals:  # no dated step: unknown, not "never made"
             edges.update(ox.Triple(term(a), with_, term(b)) for b in others)
             edges.add(ox.Triple(term(a), through, term(agreement)))
-    return sorted(edges, key=str), _nodes(intervals, countries, spans)
+    return sorted(edges, key=str), _nodes(intervals, countries, spans, via)
 
 
-def _nodes(intervals: dict[str, Any], countries: dict[str, set[str]], spans: dict[str, Any]) -> Iterator[ox.Triple]:
+def _nodes(
+    intervals: dict[str, Any],
+    countries: dict[str, set[str]],
+    spans: dict[str, Any],
+    via: dict[str, dict[str, set[str]]],
+) -> Iterator[ox.Triple]:
     """The dated nodes of :func:`derive`, in a stable order."""
     import pyoxigraph as ox
 
@@ -279,6 +293,78 @@ def _nodes(intervals: dict[str, Any], countries: dict[str, set[str]], spans: dic
             yield ox.Triple(node, start_p, ox.Literal(span[0].isoformat(), datatype=date))
             if span[1] is not None:
                 yield ox.Triple(node, until_p, ox.Literal(span[1].isoformat(), datatype=date))
+    yield from _group_triples(countries, via)
+
+
+def groups(members: set[str], blocs: dict[str, set[str]]) -> list[frozenset[str]]:
+    """The countries taking part in an agreement split into disjoint groups: each bloc's members, each other alone.
+
+    The largest bloc first keeps its members whole (a member that is also a party, or in a second
+    bloc, is counted there once), so the same bloc on the same date gives the same group in every
+    agreement; a second bloc keeps the members the first did not take.  Every pair of countries
+    taking part is then a pair inside one group or across two, once.
+    """
+    left = set(members)
+    found: list[frozenset[str]] = []
+    for brought in sorted(blocs.values(), key=lambda s: (-len(s), sorted(s))):
+        group = frozenset(brought & left)
+        if len(group) > 1:
+            found.append(group)
+            left -= group
+    return found + [frozenset((country,)) for country in sorted(left)]
+
+
+def group_node(group: frozenset[str]) -> str:
+    """The IRI of a group of countries, from its members (the same group is one node wherever it comes from).
+
+    Next to the countries' own IRIs: ``<base>country/x`` -> ``<base>country-group/<hash>``.
+    """
+    members = sorted(group)
+    return f"{members[0].rpartition('/')[0]}-group/{_digest(members)}"
+
+
+def grouping_node(nodes: list[str]) -> str:
+    """The IRI of an agreement's set of groups, from the groups' IRIs: ``<base>country-grouping/<hash>``."""
+    nodes = sorted(nodes)
+    return f"{nodes[0].rpartition('-group/')[0]}-grouping/{_digest(nodes)}"
+
+
+def _digest(iris: list[str]) -> str:
+    return hashlib.sha1("\n".join(iris).encode("utf-8")).hexdigest()[:16]
+
+
+def _group_triples(countries: dict[str, set[str]], via: dict[str, dict[str, set[str]]]) -> Iterator[ox.Triple]:
+    """Each agreement's grouping (``coop:hasCountryGrouping``), each grouping's groups and each group's members once.
+
+    What lets ``cooperation-network`` count agreements per grouping and status, then expand
+    the groupings into pairs of groups and those into pairs of countries: a bloc of 17 made
+    272 pairs in each of its agreements, counted one by one before, and agreements between
+    the same countries share one grouping.
+    """
+    import pyoxigraph as ox
+
+    term = ox.NamedNode
+    rdf_type = term("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    has_grouping, grouping_kind = term(COOP._NS + "hasCountryGrouping"), term(COOP._NS + "CountryGrouping")
+    has_group, group_kind = term(COOP._NS + "hasCountryGroup"), term(COOP._NS + "CountryGroup")
+    member = term(COOP._NS + "groupMember")
+    named: set[str] = set()
+    for agreement in sorted(countries):
+        if len(countries[agreement]) < 2:
+            continue
+        found = {group_node(group): group for group in groups(countries[agreement], via.get(agreement, {}))}
+        grouping = grouping_node(list(found))
+        yield ox.Triple(term(agreement), has_grouping, term(grouping))
+        if grouping in named:
+            continue
+        named.add(grouping)
+        yield ox.Triple(term(grouping), rdf_type, grouping_kind)
+        for node in sorted(found):
+            yield ox.Triple(term(grouping), has_group, term(node))
+            if node not in named:
+                named.add(node)
+                yield ox.Triple(term(node), rdf_type, group_kind)
+                yield from (ox.Triple(term(node), member, term(c)) for c in sorted(found[node]))
 
 
 def _partners(countries: dict[str, set[str]]) -> Iterator[tuple[str, str, list[str]]]:
