@@ -113,6 +113,10 @@ it stops after the timed part instead of reasoning and writing the store again (
 STREAMED = "; on disk streamed: each agreement's N-Triples staged as it is read"
 
 
+KEEP_BUILD = "COOPGRAPH_BENCH_KEEP_BUILD"
+"""Set (by ``--keep-build DIR``) for the cli-build child: build into DIR, kept after the run (for ``--reuse-build``)."""
+
+
 def child_build(world: Path, work: Path) -> None:
     """Ours: what `coopgraph build` does up to a checked graph in the on-disk store.
 
@@ -190,7 +194,8 @@ def child_cli_build(world: Path, work: Path) -> None:
     then says how far it got: the stages it finished and the one it was in.
     """
     exe = Path(sys.executable).with_name("coopgraph")
-    argv = [str(exe), "-vv", "build", "--data", str(world), "--out", str(work / "cli-build")]
+    out = Path(os.environ.get(KEEP_BUILD) or work / "cli-build")
+    argv = [str(exe), "-vv", "build", "--data", str(world), "--out", str(out)]
     started = time.perf_counter()
     log_file = work / "cli-build.log"
     with log_file.open("w", encoding="utf-8") as sink:
@@ -223,7 +228,7 @@ def child_cli_build(world: Path, work: Path) -> None:
         result["after_seconds"] = seconds
         _emit(result)
         return
-    sizes = {p.name: p.stat().st_size for p in (work / "cli-build").glob("coopgraph.*")}
+    sizes = {p.name: p.stat().st_size for p in out.glob("coopgraph.*")}
     _emit(result | {"seconds": seconds, "bytes": sizes})
 
 
@@ -1025,6 +1030,11 @@ def main(argv: list[str] | None = None) -> int:
         help="with --add-to and one size: a `coopgraph build --out` directory of that world, read by the stages that "
         "read a build (queries, export, serve, ...) instead of building it again",
     )
+    parser.add_argument(
+        "--keep-build",
+        type=Path,
+        help="with one size: the whole `coopgraph build` (cli-build) writes its build here and it is kept",
+    )
     parser.add_argument("--from-json", type=Path, help="render RESULTS.md again from a saved run (benchmarks/RESULTS.json)")
     parser.add_argument(
         "--add-to",
@@ -1052,6 +1062,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(big) - set(STAGES))
     if unknown:
         parser.error(f"--big-stages: unknown {', '.join(unknown)} (stages: {', '.join(STAGES)})")
+    if args.keep_build:
+        if len(sizes) != 1:
+            parser.error("--keep-build: give one size")
+        os.environ[KEEP_BUILD] = str(args.keep_build.resolve())
     if args.reuse_build and (not args.add_to or len(sizes) != 1):
         parser.error("--reuse-build: give --add-to and one size (the world the build was made from)")
     if args.add_to:
