@@ -17,11 +17,10 @@ agreement, whoever its parties.  Speed is measured in
 
 from __future__ import annotations
 
-from itertools import permutations
-from pathlib import Path
-
 import re
 import shutil
+from itertools import permutations
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -34,7 +33,9 @@ from tests.conftest import TINY
 
 REFERENCE = Path(__file__).parent / "reference" / "shared-agreements.rq"
 COOP = "https://w3id.org/coopgraph/ontology#"
-CASES = (  # (as_of, status_filter, lang): the defaults first, then dates, phases, one status, Thai
+CASES: tuple[
+    dict[str, str], ...
+] = (  # (as_of, status_filter, lang): the defaults first, then dates, phases, one status, Thai
     {},
     {"status_filter": "any"},
     {"as_of": "2024-03-01", "status_filter": "any"},
@@ -46,7 +47,7 @@ CASES = (  # (as_of, status_filter, lang): the defaults first, then dates, phase
 
 def _column(store: ox.Store, query: str) -> list[str]:
     found = store.query(f"PREFIX coop: <{COOP}> {query}", use_default_graph_as_union=True)
-    return [f"<{row[0].value}>" for row in found]  # type: ignore[index,union-attr]
+    return [f"<{row[0].value}>" for row in found]  # type: ignore[union-attr]
 
 
 def _pairs(store: ox.Store) -> list[tuple[str, str]]:
@@ -165,7 +166,10 @@ def test_the_saved_text_takes_both_countries_as_constants() -> None:
     assert "coop:member <https://w3id.org/coopgraph/id/country/indonesia>" in written
 
 
-SHARED = re.compile(r"\?country coop:hasCooperation \?cooperation \.\s*\?cooperation coop:partner \?partner ; coop:through \?agreement \.")
+SHARED = re.compile(  # the shared agreements: the first country's cooperation nodes with the second
+    r"\?country coop:hasCooperation \?cooperation \.\s*"
+    r"\?cooperation coop:partner \?partner ; coop:through \?agreement \."
+)
 
 
 @pytest.mark.parametrize("world", ["tiny_build", "edges_build", "shipped_build", "synthetic_build"])
@@ -193,10 +197,10 @@ def test_the_edges_world_has_the_cases_it_is_for(edges_build: Path) -> None:
     """Who takes part through the bloc in the edge agreements: the rules' edges, as written above."""
     store = open_store(edges_build)
     found = {
-        (row[0].value.rsplit("/", 1)[-1], row[1].value.rsplit("/", 1)[-1])  # type: ignore[index,union-attr]
+        (row[0].value.rsplit("/", 1)[-1], row[1].value.rsplit("/", 1)[-1])
         for row in store.query(  # type: ignore[union-attr]
             f"PREFIX coop: <{COOP}> SELECT ?c ?a WHERE {{ ?c coop:hasCooperation/coop:through ?a "
-            "FILTER(CONTAINS(STR(?a), \"edges\") || CONTAINS(STR(?a), \"adopted\")) }",
+            'FILTER(CONTAINS(STR(?a), "edges") || CONTAINS(STR(?a), "adopted")) }',
             use_default_graph_as_union=True,
         )
     }
