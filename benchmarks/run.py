@@ -113,6 +113,8 @@ it stops after the timed part instead of reasoning and writing the store again (
 STREAMED = "; on disk streamed: each agreement's N-Triples staged as it is read"
 
 
+SKIP_WHY = "COOPGRAPH_BENCH_SKIP_WHY"
+"""Why the queries named by ``--skip-queries`` were not run (shown in their row)."""
 KEEP_BUILD = "COOPGRAPH_BENCH_KEEP_BUILD"
 """Set (by ``--keep-build DIR``) for the cli-build child: build into DIR, kept after the run (for ``--reuse-build``)."""
 
@@ -526,7 +528,8 @@ def spawn_queries(world: Path, work: Path, repeats: int, limit: float, skip: set
     import queue
     import threading
 
-    done: dict[str, Any] = {name: {"skipped": "stopped on a smaller world"} for name in skip}
+    why = os.environ.get(SKIP_WHY, "stopped on a smaller world")
+    done: dict[str, Any] = {name: {"skipped": why} for name in skip}
     bindings: dict[str, str] = {}
     while True:
         argv = [sys.executable, str(Path(__file__).resolve()), "--child", "queries", "--world", str(world)]
@@ -1035,6 +1038,8 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="with one size: the whole `coopgraph build` (cli-build) writes its build here and it is kept",
     )
+    parser.add_argument("--skip-queries", default="", help="with --add-to: saved queries not to run (comma-separated)")
+    parser.add_argument("--skip-why", default="not run (--skip-queries)", help="the reason shown for them")
     parser.add_argument("--from-json", type=Path, help="render RESULTS.md again from a saved run (benchmarks/RESULTS.json)")
     parser.add_argument(
         "--add-to",
@@ -1069,7 +1074,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.reuse_build and (not args.add_to or len(sizes) != 1):
         parser.error("--reuse-build: give --add-to and one size (the world the build was made from)")
     if args.add_to:
-        return add_to(args.add_to, header, sizes, big, repeats=args.repeats, write=args.write, reuse=args.reuse_build)
+        skip = tuple(filter(None, args.skip_queries.split(",")))
+        if skip:
+            os.environ[SKIP_WHY] = args.skip_why
+        return add_to(
+            args.add_to, header, sizes, big, repeats=args.repeats, write=args.write, reuse=args.reuse_build, skip=skip
+        )
     all_results = [
         bench_size(n, repeats=args.repeats, quick=args.quick, skip_queries=stopped, stages=big if n >= 100_000 else STAGES)
         for n in sizes
@@ -1104,6 +1114,7 @@ def add_to(
     repeats: int,
     write: Path | None,
     reuse: Path | None = None,
+    skip: tuple[str, ...] = (),
 ) -> int:
     """Run ``stages`` on ``sizes`` and add the results to a saved run, each labelled; render from both.
 
@@ -1115,7 +1126,7 @@ def add_to(
     started = time.perf_counter()
     label = header[0].removeprefix("- date: ") + ", " + header[4].removeprefix("- coopgraph at ").split(" (")[0]
     for n in sizes:
-        result = bench_size(n, repeats=repeats, quick=False, skip_queries=set(), stages=stages, reuse=reuse)
+        result = bench_size(n, repeats=repeats, quick=False, skip_queries=set(skip), stages=stages, reuse=reuse)
         result["label"] = f"{label}; stages {', '.join(stages)}" + (f"; on the build {reuse}" if reuse else "")
         saved["results"].append(result)
     took = fmt_s(time.perf_counter() - started)
