@@ -41,7 +41,7 @@ from coopgraph.curate.checker import Curation, World, agreement_files, curate, s
 from coopgraph.errors import CoopgraphError, Problem
 from coopgraph.graph.origins import Origins
 from coopgraph.graph.vocab import COOP, DEFAULT_BASE
-from coopgraph.perf import release_memory
+from coopgraph.perf import release_memory, without_gc
 from coopgraph.progress import stage
 
 if TYPE_CHECKING:
@@ -177,6 +177,7 @@ def stage_ntriples(world: World, path: Path, *, base: str = DEFAULT_BASE) -> Ori
     return origins
 
 
+@without_gc  # the records go as they are read (no cycles): the collector's passes only walked the origins again
 def stream_ntriples(data_dir: Path, path: Path, *, base: str = DEFAULT_BASE) -> tuple[dict[str, int], Origins]:
     """:func:`stage_ntriples` of the data in ``data_dir`` read one record at a time: no agreement or source is held.
 
@@ -235,6 +236,7 @@ STREAM_LINES = 20_000
 """N-Triples lines per chunk the minter hands on (batches join whole chunks)."""
 
 
+@without_gc  # as stream_ntriples
 def stream_into_store(
     data_dir: Path, store_dir: Path, *, base: str = DEFAULT_BASE
 ) -> tuple[ox.Store, dict[str, int], Origins]:
