@@ -204,4 +204,4 @@ def test_agreement_files_are_shown_as_curate_shows_them(
     monkeypatch.chdir(tiny_copy.parent)
     inside = _problems_both_ways(Path(tiny_copy.name))
     assert any(line.startswith(f"{tiny_copy.name}/agreements/plain.yaml:5:") for line in inside)
-    assert any(line.startswith(f"{elsewhere}/target.yaml") or line.startswith("elsewhere/target.yaml") for line in inside)
+    assert any(line.startswith((f"{elsewhere}/target.yaml", "elsewhere/target.yaml")) for line in inside)
