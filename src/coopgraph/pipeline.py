@@ -373,8 +373,15 @@ def build(
 
     with new_version(out_dir) as version, tempfile.TemporaryDirectory(prefix="coopgraph-outputs-") as scratch:
         checked = check(data_dir, base=base, store_dir=version.store_dir, disk_from=disk_from)
-        with _scratch(out_dir):
-            files = _reason_and_prepare(checked, reasoner, Path(scratch), reasoner_timeout)
+        reasoned: BaseException | None = None
+        try:
+            with _scratch(out_dir):
+                files = _reason_and_prepare(checked, reasoner, Path(scratch), reasoner_timeout)
+        except BaseException as error:  # a contradiction, a timeout: raised again below
+            reasoned = _without_frames(error)
+        if reasoned is not None:
+            del checked  # an on-disk store closed before its version directory is removed (else it may write on)
+            raise reasoned
         with stage("writing the outputs and the store"):
             if checked.on_disk:
                 version.publish(files, checked.store)
