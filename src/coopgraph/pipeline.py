@@ -372,16 +372,16 @@ def build(
     from coopgraph.graph.store import STORE_LINK, copy_store, new_version
 
     with new_version(out_dir) as version, tempfile.TemporaryDirectory(prefix="coopgraph-outputs-") as scratch:
-        checked = check(data_dir, base=base, store_dir=version.store_dir, disk_from=disk_from)
-        reasoned: BaseException | None = None
+        stopped: BaseException | None = None
         try:
+            checked = check(data_dir, base=base, store_dir=version.store_dir, disk_from=disk_from)
             with _scratch(out_dir):
                 files = _reason_and_prepare(checked, reasoner, Path(scratch), reasoner_timeout)
-        except BaseException as error:  # a contradiction, a timeout: raised again below
-            reasoned = _without_frames(error)
-        if reasoned is not None:
-            del checked  # an on-disk store closed before its version directory is removed (else it may write on)
-            raise reasoned
+        except BaseException as error:  # bad data, a contradiction, a timeout: raised again below
+            stopped = _cleared(error)  # no frame of it holds the store
+        if stopped is not None:
+            checked = None  # type: ignore[assignment]  # an on-disk store closed before its version goes (else it may write on)
+            raise stopped
         with stage("writing the outputs and the store"):
             if checked.on_disk:
                 version.publish(files, checked.store)
@@ -424,6 +424,15 @@ def _without_frames(error: BaseException) -> BaseException:
     seen: BaseException | None = error
     while seen is not None:
         seen.__traceback__ = None
+        seen = seen.__context__ or seen.__cause__
+    return error
+
+
+def _cleared(error: BaseException) -> BaseException:
+    """The error with its finished frames' locals (and those of the errors it came from) let go; its lines stay."""
+    seen: BaseException | None = error
+    while seen is not None:
+        traceback.clear_frames(seen.__traceback__)
         seen = seen.__context__ or seen.__cause__
     return error
 
