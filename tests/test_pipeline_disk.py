@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -99,9 +100,11 @@ def test_a_contradiction_found_on_disk_leaves_the_previous_version(tmp_path: Pat
 def test_the_on_disk_load_in_small_batches_gives_the_same_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Batches cut at line ends: a batch of 1,000 bytes splits the world into hundreds of loads, none broken."""
+    """Batches of whole lines: chunks of 5 lines joined in batches of 1,000 bytes split the world into
+    hundreds of loads (the loader thread a few behind the reading), none broken."""
     pipeline.build(TINY, tmp_path / "whole", reasoner="none", disk_from=0)
     monkeypatch.setattr(pipeline, "DISK_LOAD_BATCH", 1000)
+    monkeypatch.setattr(pipeline, "STREAM_LINES", 5)
     pipeline.build(TINY, tmp_path / "batched", reasoner="none", disk_from=0)
     stores = [ox.Store.read_only(str((tmp_path / name / STORE_LINK).resolve())) for name in ("whole", "batched")]
     assert _quads(stores[0]) == _quads(stores[1])
@@ -163,6 +166,48 @@ def test_streaming_stages_the_same_file_and_origins(tmp_path: Path, which: str, 
     assert len(streamed) == len(whole) == len(traced) > 0
     assert {node: streamed[node] for node in traced} == traced
     assert "https://w3id.org/coopgraph/id/agreement/nowhere" not in streamed
+
+
+def test_loading_while_reading_gives_the_store_of_the_staged_file(
+    tmp_path: Path, generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store the loader thread fills as agreements are read holds every quad that staging the whole
+    N-Triples file and loading it gave (the path it replaced), and the same tally and origins."""
+    counted, staged_origins = pipeline.stream_ntriples(generated, tmp_path / "staged.nt")
+    staged = pipeline.load_on_disk(tmp_path / "staged", tmp_path / "staged.nt")
+    monkeypatch.setattr(pipeline, "DISK_LOAD_BATCH", 20_000)  # dozens of batches
+    monkeypatch.setattr(pipeline, "STREAM_LINES", 50)
+    streamed, counted_too, origins = pipeline.stream_into_store(generated, tmp_path / "streamed")
+    assert counted_too == counted
+    nodes = {q.subject.value for q in staged if isinstance(q.subject, ox.NamedNode)}
+    assert len(origins) == len(staged_origins) > 0
+    assert {n: origins.get(n) for n in nodes} == {n: staged_origins.get(n) for n in nodes}
+    assert len(streamed) == len(staged) > 10_000
+    assert sorted(_quads(streamed)) == sorted(_quads(staged))
+    blank = [sorted(str(q.predicate) for q in s if isinstance(q.subject, ox.BlankNode)) for s in (streamed, staged)]
+    assert blank[0] == blank[1]  # the ontology's blank nodes: the same statements, new labels
+
+
+def test_a_failed_load_stops_the_loader_and_is_raised(tmp_path: Path) -> None:
+    """A batch the store refuses (here: not N-Triples; in a build: a full disk) fails the build in the
+    reading thread, at the next batch or at the end; nothing after it is loaded."""
+    store = ox.Store(str(tmp_path / "store"))
+    into = ox.NamedNode("https://example.org/g")
+    good = b"<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n"
+    with pytest.raises(SyntaxError), pipeline._loading(store, into) as load:
+        load(b"<https://example.org/a> <broken\n")
+        for _ in range(1000):  # raised here once the loader has failed, else at the end
+            load(good)
+    assert len(store) == 0
+
+
+def test_a_failed_reading_stops_the_loader(tmp_path: Path) -> None:
+    store = ox.Store(str(tmp_path / "store"))
+    into = ox.NamedNode("https://example.org/g")
+    with pytest.raises(KeyError), pipeline._loading(store, into) as load:
+        load(b"<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n")
+        raise KeyError("stop")
+    assert not [t for t in threading.enumerate() if t.name == "coopgraph-loader"]  # the loader thread is gone
 
 
 def test_a_generated_world_on_disk_and_in_memory_gives_the_same_bytes(tmp_path: Path, generated: Path) -> None:

@@ -24,10 +24,13 @@ import contextlib
 import functools
 import logging
 import os
+import queue
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +41,7 @@ from coopgraph.curate.checker import Curation, World, agreement_files, curate, s
 from coopgraph.errors import CoopgraphError, Problem
 from coopgraph.graph.origins import Origins
 from coopgraph.graph.vocab import COOP, DEFAULT_BASE
-from coopgraph.perf import release_memory
+from coopgraph.perf import release_memory, without_gc
 from coopgraph.progress import stage
 
 if TYPE_CHECKING:
@@ -116,13 +119,10 @@ def check(
     on_disk = store_dir is not None and data_dir.is_dir() and agreement_files(data_dir) >= disk_from
     disk_errors = _scratch(store_dir.parent.parent) if on_disk and store_dir else contextlib.nullcontext()
     with disk_errors:  # RocksDB's errors (a full disk): one line naming the build's directory
-        if on_disk and store_dir is not None:  # no agreement is held: each goes to the staged file as it is read
-            staged = store_dir.with_name(".asserted.nt")  # inside the version: goes with it
-            with stage("reading the data and staging the graph"):
-                counted, origins = stream_ntriples(data_dir, staged, base=base)
+        if on_disk and store_dir is not None:  # no agreement is held: each is loaded as it is read
+            with stage("reading the data and populating the graph (on disk)"):
+                store, counted, origins = stream_into_store(data_dir, store_dir, base=base)
             release_memory()
-            with stage("populating the graph (on disk)"):
-                store = load_on_disk(store_dir, staged)
         else:
             with stage("reading the data"):
                 world = curate(data_dir)
@@ -177,6 +177,7 @@ def stage_ntriples(world: World, path: Path, *, base: str = DEFAULT_BASE) -> Ori
     return origins
 
 
+@without_gc  # the records go as they are read (no cycles): the collector's passes only walked the origins again
 def stream_ntriples(data_dir: Path, path: Path, *, base: str = DEFAULT_BASE) -> tuple[dict[str, int], Origins]:
     """:func:`stage_ntriples` of the data in ``data_dir`` read one record at a time: no agreement or source is held.
 
@@ -227,6 +228,90 @@ def load_on_disk(store_dir: Path, asserted: Path) -> ox.Store:
             store.bulk_load(batch, ox.RdfFormat.N_TRIPLES, to_graph=into, lenient=True)
     asserted.unlink()
     return store
+
+
+LOAD_AHEAD = 2
+"""Batches of N-Triples minted and waiting while the loader thread loads one (each :data:`DISK_LOAD_BATCH` bytes)."""
+STREAM_LINES = 20_000
+"""N-Triples lines per chunk the minter hands on (batches join whole chunks)."""
+
+
+@without_gc  # as stream_ntriples
+def stream_into_store(
+    data_dir: Path, store_dir: Path, *, base: str = DEFAULT_BASE
+) -> tuple[ox.Store, dict[str, int], Origins]:
+    """:func:`stream_ntriples` and :func:`load_on_disk` at once: a new on-disk store, the tally and the origins.
+
+    Oxigraph's bulk loader lets go of the GIL, so a thread loads each batch of
+    :data:`DISK_LOAD_BATCH` bytes while Python reads, checks and mints the
+    next (two cores: the reading and the loading overlap, and no staged file
+    is written and read again).  The store holds what the two steps gave.  A
+    problem in the data is raised once every file is read, as before; the
+    store (in the build's version directory, which goes with the failure) is
+    let go first.
+    """
+    import pyoxigraph as ox
+
+    from coopgraph.graph.populate import streamed_ntriples
+    from coopgraph.graph.store import batches, graph_node
+
+    store = ox.Store(str(store_dir))
+    try:
+        store.bulk_load(ontology_ntriples(), ox.RdfFormat.N_TRIPLES, to_graph=graph_node("ontology"))
+        curation: Curation = stream_curation(data_dir)
+        registries, sources, agreements = curation.registries, curation.sources(), curation.agreements()
+        chunks, origins = streamed_ntriples(registries, agreements, sources=sources, base=base, lines=STREAM_LINES)
+        with _loading(store, graph_node("asserted")) as load:
+            for batch in batches(chunks, DISK_LOAD_BATCH):
+                if not curation.problems:  # a build that will fail loads no more
+                    load(batch)
+        curation.finish()
+    except BaseException as error:  # RocksDB closed before the failed version's directory is removed:
+        traceback.clear_frames(error.__traceback__)  # no frame of the failure holds the store (the loader's did)
+        del store
+        raise
+    return store, tally(curation.registries, curation.count), origins
+
+
+@contextlib.contextmanager
+def _loading(store: ox.Store, into: ox.NamedNode) -> Iterator[Callable[[bytes], None]]:
+    """A function handing N-Triples to a thread that bulk-loads them into ``into``, in order.
+
+    At most :data:`LOAD_AHEAD` batches wait (memory stays bounded); a load
+    that fails (a full disk) is raised in the caller, at its next batch or at
+    the end; a caller that fails stops the thread after its current load.
+    """
+    import pyoxigraph as ox
+
+    waiting: queue.Queue[bytes | None] = queue.Queue(maxsize=LOAD_AHEAD)
+    failed: list[BaseException] = []
+
+    def loader() -> None:
+        while (batch := waiting.get()) is not None:
+            if failed:
+                continue  # drained, not loaded: the build stops
+            try:  # text coopgraph wrote from checked data: no IRI validation
+                store.bulk_load(batch, ox.RdfFormat.N_TRIPLES, to_graph=into, lenient=True)
+            except BaseException as error:  # raised in the caller
+                failed.append(error)
+
+    def load(batch: bytes) -> None:
+        if failed:
+            raise failed[0]
+        waiting.put(batch)
+
+    thread = threading.Thread(target=loader, name="coopgraph-loader", daemon=True)
+    thread.start()
+    try:
+        yield load
+    except BaseException as error:
+        failed.append(error)  # the loader drops what still waits
+        raise
+    finally:
+        waiting.put(None)
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 @functools.cache
@@ -287,9 +372,16 @@ def build(
     from coopgraph.graph.store import STORE_LINK, copy_store, new_version
 
     with new_version(out_dir) as version, tempfile.TemporaryDirectory(prefix="coopgraph-outputs-") as scratch:
-        checked = check(data_dir, base=base, store_dir=version.store_dir, disk_from=disk_from)
-        with _scratch(out_dir):
-            files = _reason_and_prepare(checked, reasoner, Path(scratch), reasoner_timeout)
+        stopped: BaseException | None = None
+        try:
+            checked = check(data_dir, base=base, store_dir=version.store_dir, disk_from=disk_from)
+            with _scratch(out_dir):
+                files = _reason_and_prepare(checked, reasoner, Path(scratch), reasoner_timeout)
+        except BaseException as error:  # bad data, a contradiction, a timeout: raised again below
+            stopped = _cleared(error)  # no frame of it holds the store
+        if stopped is not None:
+            checked = None  # type: ignore[assignment]  # an on-disk store closed before its version goes (else it may write on)
+            raise stopped
         with stage("writing the outputs and the store"):
             if checked.on_disk:
                 version.publish(files, checked.store)
@@ -332,6 +424,15 @@ def _without_frames(error: BaseException) -> BaseException:
     seen: BaseException | None = error
     while seen is not None:
         seen.__traceback__ = None
+        seen = seen.__context__ or seen.__cause__
+    return error
+
+
+def _cleared(error: BaseException) -> BaseException:
+    """The error with its finished frames' locals (and those of the errors it came from) let go; its lines stay."""
+    seen: BaseException | None = error
+    while seen is not None:
+        traceback.clear_frames(seen.__traceback__)
         seen = seen.__context__ or seen.__cause__
     return error
 

@@ -187,3 +187,21 @@ def test_a_source_file_bad_part_way_hands_out_sources_then_unregisters_them(tiny
 def test_registry_files_that_are_no_list_give_the_same_problems(tiny_copy: Path, name: str, text: str | bytes) -> None:
     (tiny_copy / name).write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
     assert _problems_both_ways(tiny_copy)
+
+
+def test_agreement_files_are_shown_as_curate_shows_them(
+    tiny_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The agreements folder is resolved once, not each file: the paths in problems are still those of
+    display_path, relative to the working directory inside it, whole outside it, and a linked file resolved."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "target.yaml").write_text("id: linked\n" + MOU + "parties: [alpha, nobody]\n", encoding="utf-8")
+    (tiny_copy / "agreements" / "linked.yaml").symlink_to(elsewhere / "target.yaml")
+    _agreement(tiny_copy, "plain", "id: plain\n" + MOU + "parties: [alpha, nobody]\n")
+    outside = _problems_both_ways(tiny_copy)  # absolute paths (the working directory is elsewhere)
+    assert any(line.startswith(f"{tiny_copy}/agreements/plain.yaml:5:") for line in outside)
+    monkeypatch.chdir(tiny_copy.parent)
+    inside = _problems_both_ways(Path(tiny_copy.name))
+    assert any(line.startswith(f"{tiny_copy.name}/agreements/plain.yaml:5:") for line in inside)
+    assert any(line.startswith((f"{elsewhere}/target.yaml", "elsewhere/target.yaml")) for line in inside)

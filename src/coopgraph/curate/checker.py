@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections import ChainMap
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -291,8 +291,10 @@ class Curation:
         for _source in self.sources():  # the registries, unless they were read already
             pass
         names = sorted((p.name for p in self.folder.glob("*.y*ml")), reverse=True)  # the order curate() reads
+        shown = _shown_in(self.folder)
         while names:
-            doc, records = _read(self.folder / names.pop(), m.Agreement, False, self.registries, self.problems)
+            path = self.folder / names.pop()
+            doc, records = _read(path, m.Agreement, False, self.registries, self.problems, shown(path))
             for record, rpath in records:
                 assert doc is not None and isinstance(record, m.Agreement)
                 if self._check(record, doc, rpath) and not self.problems:
@@ -392,11 +394,30 @@ def _registry_files(data_dir: Path, problems: list[Problem]) -> list[tuple[Path,
     return files
 
 
+def _shown_in(folder: Path) -> Callable[[Path], str]:
+    """:func:`display_path` for the files of ``folder``, resolving the folder and the working directory once.
+
+    Resolving each of 10k agreement paths (a system call per part) was a
+    fourteenth of reading them; a file that is itself a link is still resolved.
+    """
+    place, here = folder.resolve(), Path.cwd().resolve()
+
+    def shown(path: Path) -> str:
+        if path.is_symlink():
+            return display_path(path)
+        try:
+            return str((place / path.name).relative_to(here))
+        except ValueError:
+            return str(path)
+
+    return shown
+
+
 def _read(
-    path: Path, model: type[m.Record], is_list: bool, world: World, problems: list[Problem]
+    path: Path, model: type[m.Record], is_list: bool, world: World, problems: list[Problem], shown: str | None = None
 ) -> tuple[YamlDocument | None, list[tuple[m.Record, PathKey]]]:
     """One file's document and valid records; no document when it is missing or unreadable (reported)."""
-    shown = display_path(path)
+    shown = display_path(path) if shown is None else shown
     if not path.exists():
         problems.append(Problem(Location(shown), _missing(model)))
         return None, []
