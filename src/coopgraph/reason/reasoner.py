@@ -166,10 +166,11 @@ def reason_store(
         view = rules.Facts(store, facts)
         _raise_contradictions(view, axioms, origins)
         found_triples = rules.inferred_triples(store, nodes, axioms)
-        store.bulk_extend(
-            ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), inferred) for s, p, o in found_triples
+        # in bounded batches: bulk_extend buffers up to a million quads of a long iterator in memory
+        rules.write_batches(
+            store, (ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), inferred) for s, p, o in found_triples)
         )
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in dated)
+        rules.write_batches(store, (ox.Quad(t.subject, t.predicate, t.object, inferred) for t in dated))
     finally:  # the rounds' graphs go, whether the inferred graph was written or a contradiction stopped it
         rules.drop_graphs(store, rules.inferred_graphs(store))
 
