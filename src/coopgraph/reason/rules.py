@@ -31,7 +31,7 @@ and derived facts are stored once, in their round's graph.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -94,7 +94,8 @@ def rule_bodies(axioms: Axioms, *, new: str | None, split: bool = False) -> list
     for head, names, rows, premise, resource in rules:
         guard = f" FILTER(!isLiteral(?{resource}))" if resource else ""
         for group in ([[row] for row in sorted(set(rows))] if split else [rows]) if rows else []:
-            bodies.append((head, f"{values_clause(names, group)} {fresh(premise)}{guard} FILTER NOT EXISTS {{ {head} }}"))
+            body = f"{values_clause(names, group)} {fresh(premise)}{guard}"
+            bodies.append((head, f"{body} FILTER NOT EXISTS {{ {head} }}"))
     for prop, chain in axioms.chains:
         steps = [_step(f"?v{i}", step, f"?v{i + 1}") for i, step in enumerate(chain)]
         head = f"?v0 <{prop}> ?v{len(chain)}"
@@ -125,7 +126,9 @@ WRITE_BATCH = 100_000
 """Derived quads written per call in the streamed rounds: what one write holds in memory."""
 
 
-def derive_round(store: ox.Store, axioms: Axioms, *, new: str | None, into: str, graphs: list[Any]) -> Iterator[ox.Quad]:
+def derive_round(
+    store: ox.Store, axioms: Axioms, *, new: str | None, into: str, graphs: list[Any]
+) -> Iterator[ox.Quad]:
     """One round read-only: the quads of graph ``into`` that each rule derives (a fact may come twice).
 
     Each rule is one ``CONSTRUCT`` over ``graphs`` as the default graph (all its
@@ -135,9 +138,11 @@ def derive_round(store: ox.Store, axioms: Axioms, *, new: str | None, into: str,
     """
     import pyoxigraph as ox
 
-    graph, named = ox.NamedNode(into), None if new is None else [ox.NamedNode(new)]
+    graph = ox.NamedNode(into)
+    named: list[Any] | None = None if new is None else [ox.NamedNode(new)]
     for head, body in rule_bodies(axioms, new=new):
-        for t in store.query(f"CONSTRUCT {{ {head} }} WHERE {{ {body} }}", default_graph=graphs, named_graphs=named):
+        query = f"CONSTRUCT {{ {head} }} WHERE {{ {body} }}"
+        for t in cast("ox.QueryTriples", store.query(query, default_graph=graphs, named_graphs=named)):
             yield ox.Quad(t.subject, t.predicate, t.object, graph)
 
 
