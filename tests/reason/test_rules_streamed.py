@@ -70,10 +70,14 @@ def _rounds(data: Path, tmp: Path, *, on_disk: bool, streamed: bool, batch: int 
     finally:
         if batch is not None:
             rules.WRITE_BATCH = original
-    graphs = {
-        g.value: {q.triple for q in checked.store.quads_for_pattern(None, None, None, g)}
+    listed = {
+        g.value: list(checked.store.quads_for_pattern(None, None, None, g))
         for g in rules.inferred_graphs(checked.store)
     }
+    graphs = {name: {q.triple for q in quads} for name, quads in listed.items()}
+    assert {name: len(quads) for name, quads in listed.items()} == {
+        name: len(t) for name, t in graphs.items()
+    }  # no quad twice
     return graphs, store.writes
 
 
@@ -94,6 +98,10 @@ def test_streamed_rules_on_disk_write_bounded_batches_and_no_update(world: Path,
     assert len(rounds) >= derived / 50  # every round's quads went in batches ...
     assert all(0 < size <= 50 for _, size in rounds)  # ... of at most 50 quads, duplicates dropped
     assert all(kind == "bulk_extend" for kind, _ in writes)  # no update, no transaction (cooperation's too)
+    # a fact derived twice in a round (two rules, two batches) is written twice but stored once: the same
+    # rounds as the updates
+    assert sum(size for _, size in writes) > sum(map(len, graphs.values()))
+    assert graphs == _rounds(world, tmp_path / "updates", on_disk=False, streamed=False)[0]
 
 
 def test_the_streamed_rounds_need_named_graphs() -> None:

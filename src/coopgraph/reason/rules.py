@@ -23,7 +23,11 @@ In the build's own store (``facts=``: the named graphs holding the ontology and
 the asserted data, possibly on disk) nothing is copied: the facts are those
 graphs plus :data:`INFERRED` and the rounds' graphs, read as one default graph
 (``USING`` in the updates, ``default_graph=`` in the queries: :class:`Facts`),
-and derived facts are stored once, in their round's graph.
+and derived facts are stored once, in their round's graph.  There a round is
+read-only queries, one ``CONSTRUCT`` per rule, whose answers are written in
+batches with ``bulk_extend`` (:func:`derive_round`, :func:`write_batches`): an
+update is one transaction held in memory until it commits, and one update (and
+one flush) per rule row made the rules most of a 100k build's time.
 
 >>> inferred = infer(read_ontology(), asserted)          # doctest: +SKIP
 """
@@ -47,8 +51,9 @@ if TYPE_CHECKING:
 INFERRED = "urn:coopgraph:rules:inferred"
 
 FLUSH_EACH_UPDATE = True
-"""In the build's store, flush after each update: RocksDB's write buffers (one set per index) otherwise fill
-to about 1.3 GB within a round, whatever the world's size (measured at 10k)."""
+"""With the updates in the build's store (``close(streamed=False)``), flush after each update: RocksDB's write
+buffers (one set per index) otherwise fill to about 1.3 GB within a round, whatever the world's size
+(measured at 10k)."""
 
 FLUSH_EACH_ROUND = True
 """In the build's store, flush after each round: RocksDB's write buffers otherwise grow with the round's facts."""
