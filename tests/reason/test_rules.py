@@ -94,7 +94,7 @@ def test_ntriples_fast_path_gives_the_same_graph() -> None:
 
 @pytest.mark.parametrize("on_disk", [False, True])
 def test_the_rules_in_the_builds_store_infer_what_the_scratch_copy_does(on_disk: bool, tmp_path: object) -> None:
-    """In place (named graphs read as one default graph, one update per rule row) = the copied default graph.
+    """In place (named graphs read as one default graph, each round streamed) = the copied default graph.
 
     The scratch path is the one the HermiT comparisons check; the build's store keeps its three graphs
     and no rounds' graphs.

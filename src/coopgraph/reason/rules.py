@@ -23,7 +23,11 @@ In the build's own store (``facts=``: the named graphs holding the ontology and
 the asserted data, possibly on disk) nothing is copied: the facts are those
 graphs plus :data:`INFERRED` and the rounds' graphs, read as one default graph
 (``USING`` in the updates, ``default_graph=`` in the queries: :class:`Facts`),
-and derived facts are stored once, in their round's graph.
+and derived facts are stored once, in their round's graph.  There a round is
+read-only queries, one ``CONSTRUCT`` per rule, whose answers are written in
+batches with ``bulk_extend`` (:func:`derive_round`, :func:`write_batches`): an
+update is one transaction held in memory until it commits, and one update (and
+one flush) per rule row made the rules most of a 100k build's time.
 
 >>> inferred = infer(read_ontology(), asserted)          # doctest: +SKIP
 """
@@ -31,7 +35,7 @@ and derived facts are stored once, in their round's graph.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -47,8 +51,9 @@ if TYPE_CHECKING:
 INFERRED = "urn:coopgraph:rules:inferred"
 
 FLUSH_EACH_UPDATE = True
-"""In the build's store, flush after each update: RocksDB's write buffers (one set per index) otherwise fill
-to about 1.3 GB within a round, whatever the world's size (measured at 10k)."""
+"""With the updates in the build's store (``close(streamed=False)``), flush after each update: RocksDB's write
+buffers (one set per index) otherwise fill to about 1.3 GB within a round, whatever the world's size
+(measured at 10k)."""
 
 FLUSH_EACH_ROUND = True
 """In the build's store, flush after each round: RocksDB's write buffers otherwise grow with the round's facts."""
@@ -67,25 +72,19 @@ def _step(subject: str, step: Expr, obj: str) -> str:
     return f"{obj} <{prop}> {subject} ." if inverse else f"{subject} <{prop}> {obj} ."
 
 
-def rule_updates(axioms: Axioms, *, new: str | None, into: str, using: list[str] | None = None) -> list[str]:
-    """One round: each update derives into graph ``into`` what follows from a triple of graph ``new``.
+def rule_bodies(axioms: Axioms, *, new: str | None, split: bool = False) -> list[tuple[str, str]]:
+    """One round's rules as (head, body): each derives what follows from a triple of graph ``new``.
 
     ``new=None`` reads the premises from the default graph (all facts): the
     first round, where every triple is new.  Otherwise one premise of each
     rule comes from ``new`` (the previous round's facts) and the others from
-    all facts: semi-naive evaluation.  ``using``: the graphs that are all facts
-    (else the default graph).
+    all facts: semi-naive evaluation.  The body holds the rule's ``FILTER NOT
+    EXISTS { head }`` (only facts not yet known).  ``split``: one body per row
+    of a rule's table instead of one per rule.
     """
 
     def fresh(pattern: str) -> str:
         return f"{{ {pattern} }}" if new is None else f"GRAPH <{new}> {{ {pattern} }}"
-
-    dataset = ""
-    if using is not None:
-        dataset = "".join(f" USING <{g}>" for g in using) + (f" USING NAMED <{new}>" if new is not None else "")
-
-    def insert(head: str, body: str) -> str:
-        return f"INSERT {{ GRAPH <{into}> {{ {head} }} }}{dataset} WHERE {{ {body} FILTER NOT EXISTS {{ {head} }} }}"
 
     rules: list[tuple[str, str, list[tuple[str, ...]], str, str]] = [
         # head, VALUES variables, rows, premise, a variable that must not be a literal
@@ -96,20 +95,76 @@ def rule_updates(axioms: Axioms, *, new: str | None, into: str, using: list[str]
         ("?x a ?c", "?b ?c", [(b, c) for b, cs in axioms.superclasses.items() for c in cs], "?x a ?b", ""),
         ("?x ?p ?v", "?b ?p ?v", [(b, p, v) for b, pvs in axioms.has_values.items() for p, v in pvs], "?x a ?b", ""),
     ]
-    updates = []
+    bodies = []
     for head, names, rows, premise, resource in rules:
         guard = f" FILTER(!isLiteral(?{resource}))" if resource else ""
-        # in the build's store, one update per row: an update is one transaction, held in memory until it
-        # commits (an on-disk store's too), and one row's facts are a fraction of a whole rule's; the same
-        # facts either way, since no update of a round sees what another wrote in that round
-        for group in ([rows] if using is None else [[row] for row in sorted(set(rows))]) if rows else []:
-            updates.append(insert(head, f"{values_clause(names, group)} {fresh(premise)}{guard}"))
+        for group in ([[row] for row in sorted(set(rows))] if split else [rows]) if rows else []:
+            body = f"{values_clause(names, group)} {fresh(premise)}{guard}"
+            bodies.append((head, f"{body} FILTER NOT EXISTS {{ {head} }}"))
     for prop, chain in axioms.chains:
         steps = [_step(f"?v{i}", step, f"?v{i + 1}") for i, step in enumerate(chain)]
         head = f"?v0 <{prop}> ?v{len(chain)}"
         for i in [0] if new is None else range(len(chain)):  # step i new, the others old or new
-            updates.append(insert(head, " ".join(fresh(s) if j == i else s for j, s in enumerate(steps))))
-    return updates
+            body = " ".join(fresh(s) if j == i else s for j, s in enumerate(steps))
+            bodies.append((head, f"{body} FILTER NOT EXISTS {{ {head} }}"))
+    return bodies
+
+
+def rule_updates(axioms: Axioms, *, new: str | None, into: str, using: list[str] | None = None) -> list[str]:
+    """One round as SPARQL updates: each derives into graph ``into`` (see :func:`rule_bodies`).
+
+    ``using``: the graphs that are all facts (else the default graph); then one
+    update per rule row (an update is one transaction held in memory until it
+    commits).  The scratch store's path, and the reference the streamed rounds
+    of :func:`close` are compared with.
+    """
+    dataset = ""
+    if using is not None:
+        dataset = "".join(f" USING <{g}>" for g in using) + (f" USING NAMED <{new}>" if new is not None else "")
+    return [
+        f"INSERT {{ GRAPH <{into}> {{ {head} }} }}{dataset} WHERE {{ {body} }}"
+        for head, body in rule_bodies(axioms, new=new, split=using is not None)
+    ]
+
+
+WRITE_BATCH = 100_000
+"""Derived quads written per call in the streamed rounds: what one write holds in memory."""
+
+
+def derive_round(
+    store: ox.Store, axioms: Axioms, *, new: str | None, into: str, graphs: list[Any]
+) -> Iterator[ox.Quad]:
+    """One round read-only: the quads of graph ``into`` that each rule derives (a fact may come twice).
+
+    Each rule is one ``CONSTRUCT`` over ``graphs`` as the default graph (all its
+    table's rows at once), streamed.  The round's graph is not among ``graphs``,
+    so whether its quads are written as they come or after does not change what
+    the round derives (no rule sees what another derived in the same round).
+    """
+    import pyoxigraph as ox
+
+    graph = ox.NamedNode(into)
+    named: list[Any] | None = None if new is None else [ox.NamedNode(new)]
+    for head, body in rule_bodies(axioms, new=new):
+        query = f"CONSTRUCT {{ {head} }} WHERE {{ {body} }}"
+        for t in cast("ox.QueryTriples", store.query(query, default_graph=graphs, named_graphs=named)):
+            yield ox.Quad(t.subject, t.predicate, t.object, graph)
+
+
+def write_batches(store: ox.Store, quads: Iterable[ox.Quad], *, batch: int | None = None) -> int:
+    """Write quads :data:`WRITE_BATCH` distinct at a time with ``bulk_extend`` (no transaction); return how many.
+
+    Duplicates within a batch are written once; across batches a quad written
+    twice is stored once (a store is a set).
+    """
+    import itertools
+
+    size, written = batch or WRITE_BATCH, 0
+    iterator = iter(quads)
+    while chunk := set(itertools.islice(iterator, size)):
+        store.bulk_extend(chunk)
+        written += len(chunk)
+    return written
 
 
 def close(
@@ -119,24 +174,36 @@ def close(
     semi_naive: bool = True,
     max_rounds: int = 100,
     facts: list[ox.NamedNode] | None = None,
+    streamed: bool | None = None,
 ) -> int:
     """Run the rules to a fixpoint over the store's default graph; return the number of rounds.
 
     ``semi_naive=False`` re-reads every fact every round (the textbook loop, for comparison).
     ``facts``: the named graphs to reason over instead of the default graph; each
     round's facts then stay in their round's graph only (see :class:`Facts`).
+    ``streamed`` (the default with ``facts``): each round is read by queries and
+    written in batches (:func:`derive_round`, :func:`write_batches`), no update
+    transaction; else each round is SPARQL updates (:func:`rule_updates`).
     """
+    streamed = facts is not None if streamed is None else streamed
+    if streamed and facts is None:
+        raise ValueError("the streamed rounds read named graphs: give facts")
     for n in range(1, max_rounds + 1):
         into = f"{INFERRED}/{n}"
         new = f"{INFERRED}/{n - 1}" if semi_naive and n > 1 else None
-        using = None if facts is None else [g.value for g in Facts(store, facts).graphs]
-        for update in rule_updates(axioms, new=new, into=into, using=using):
-            store.update(update)
-            if facts is not None and FLUSH_EACH_UPDATE:
-                store.flush()
-        if not store.query(f"ASK {{ GRAPH <{into}> {{ ?s ?p ?o }} }}"):
-            store.update(f"DROP SILENT GRAPH <{into}>")
-            return n
+        graphs = None if facts is None else Facts(store, facts).graphs
+        if streamed:
+            if not write_batches(store, derive_round(store, axioms, new=new, into=into, graphs=graphs or [])):
+                return n
+        else:
+            using = None if graphs is None else [g.value for g in graphs]
+            for update in rule_updates(axioms, new=new, into=into, using=using):
+                store.update(update)
+                if facts is not None and FLUSH_EACH_UPDATE:
+                    store.flush()
+            if not store.query(f"ASK {{ GRAPH <{into}> {{ ?s ?p ?o }} }}"):
+                store.update(f"DROP SILENT GRAPH <{into}>")
+                return n
         if facts is None:
             store.update(f"ADD <{into}> TO DEFAULT")
         elif FLUSH_EACH_ROUND:
@@ -155,13 +222,16 @@ def inferred_graphs(store: ox.Store) -> list[ox.NamedNode]:
     )
 
 
-def infer_store(store: ox.Store, axioms: Axioms, *, facts: list[ox.NamedNode] | None = None) -> Iterator[ox.Triple]:
+def infer_store(
+    store: ox.Store, axioms: Axioms, *, facts: list[ox.NamedNode] | None = None, streamed: bool | None = None
+) -> Iterator[ox.Triple]:
     """Derive into a store holding ontology and asserted data: cooperation, then the rules to a fixpoint.
 
     Returns the dated nodes (status intervals, qualified cooperation) that go into the
     inferred graph as they are: they carry literals, which the rules do not reason over.
     They are made as they are iterated, once (see :func:`coopgraph.reason.cooperation.derive`).
     ``facts``: the data is in these named graphs, not the default graph (:class:`Facts`).
+    ``streamed``: how :func:`close` writes the rounds (its default unless given).
     """
     import pyoxigraph as ox
 
@@ -171,8 +241,10 @@ def infer_store(store: ox.Store, axioms: Axioms, *, facts: list[ox.NamedNode] | 
     derived = [t for t in edges if ox.Quad(t.subject, t.predicate, t.object) not in view]
     if facts is None:
         store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in derived])
-    store.extend([ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derived])
-    close(store, axioms, facts=facts)
+        store.extend([ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derived])
+    else:  # the build's store, maybe on disk: no transaction holding them all
+        write_batches(store, (ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derived))
+    close(store, axioms, facts=facts, streamed=streamed)
     return nodes
 
 
