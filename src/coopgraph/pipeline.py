@@ -114,7 +114,7 @@ def check(
     With ``store_dir``, a world of at least ``disk_from`` agreements is
     populated into an on-disk store there (a new directory); else in memory.
     """
-    from coopgraph.checks.validate import query_problems, shape_problems
+    from coopgraph.checks.validate import store_problems
 
     on_disk = store_dir is not None and data_dir.is_dir() and agreement_files(data_dir) >= disk_from
     disk_errors = _scratch(store_dir.parent.parent) if on_disk and store_dir else contextlib.nullcontext()
@@ -132,8 +132,7 @@ def check(
                 del world  # the store holds what follows; origins say where each node came from
                 release_memory()
         with stage("checking the shapes and violation queries"):
-            problems: list[Problem] = shape_problems(store, origins)
-            problems += query_problems(store, origins)
+            problems: list[Problem] = store_problems(store, origins)
     release_memory()  # the sets the shapes compared
     if problems:
         raise CoopgraphError(problems)

@@ -17,6 +17,7 @@ Location(path='data/agreements/x.yaml', line=1)
 from __future__ import annotations
 
 import hashlib
+import threading
 from array import array
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,7 @@ class Origins(Mapping[Any, Location]):
         self._new_places = array("Q")
         self._keys: NDArray[np.uint64] | None = None
         self._places: NDArray[np.uint64] | None = None
+        self._merging = threading.Lock()  # the checks look nodes up from two threads
         for key, where in (items or {}).items():
             self[key] = where
 
@@ -93,7 +95,18 @@ class Origins(Mapping[Any, Location]):
         return sorted_part + self._new_keys.buffer_info()[1] * 8 * 2
 
     def _sorted(self) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
-        """Keys in order (the last setting of a key wins) and their places, merging what was set since."""
+        """Keys in order (the last setting of a key wins) and their places, merging what was set since.
+
+        The merge runs under a lock (numpy sorts without the GIL): two threads looking up
+        at once after the last setting merge it once.  Setting while looking up is not supported.
+        """
+        if self._keys is None or self._places is None or self._new_keys:
+            with self._merging:
+                self._merge()
+        assert self._keys is not None and self._places is not None
+        return self._keys, self._places
+
+    def _merge(self) -> None:
         import numpy as np
 
         if self._keys is None or self._places is None or self._new_keys:
@@ -107,4 +120,3 @@ class Origins(Mapping[Any, Location]):
             last[:-1] = keys[1:] != keys[:-1]
             self._keys, self._places = keys[last].copy(), places[last].copy()
             self._new_keys, self._new_places = array("Q"), array("Q")
-        return self._keys, self._places
