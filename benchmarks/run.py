@@ -327,6 +327,10 @@ def _pick_bindings(store: Any) -> dict[str, str]:
 def child_queries(world: Path, work: Path, repeats: int, skip: frozenset[str] = frozenset()) -> None:
     """Every saved query: coopgraph.sparql.query on the built store vs raw pyoxigraph (in memory, and on the same disk store).
 
+    Ours runs a saved query as `coopgraph query NAME` does (its parameters written in as
+    constants: ``inline=True``); raw pyoxigraph gets the same text, so the ratio is our overhead.
+    Before 2026-12-05 08:55 both substituted the parameters (rows before that date).
+
     One result line per query, as each finishes, so the parent can stop a
     query that runs away (and restart this child past it).  A query slower
     than :data:`SLOW` seconds is timed once rather than ``repeats`` times, except the :data:`FIRST`
@@ -336,6 +340,7 @@ def child_queries(world: Path, work: Path, repeats: int, skip: frozenset[str] = 
 
     from coopgraph.graph.store import open_store
     from coopgraph.sparql.endpoint import worker_store
+    from coopgraph.sparql.constants import inline as with_constants
     from coopgraph.sparql.query import query_prefixes, run
     from coopgraph.sparql.queryfile import bind, saved_queries
 
@@ -352,15 +357,18 @@ def child_queries(world: Path, work: Path, repeats: int, skip: frozenset[str] = 
             continue
         given = {k: v for k, v in picked.items() if k in saved.params}
         params = dict(saved.params)
-        substitutions = {ox.Variable(k): v for k, v in bind(params, given, prefixes, where=name).items()} or None
+        # raw pyoxigraph gets the text ours sends (the parameters written in as constants where
+        # they can be, as `coopgraph query NAME` and `/queries/NAME` do), the rest substituted
+        sent, rest = with_constants(saved.text, bind(params, given, prefixes, where=name))
+        substitutions = {ox.Variable(k): v for k, v in rest.items()} or None
 
         def ours(
             store: ox.Store, params: dict[str, Any] = params, given: dict[str, str] = given, text: str = saved.text
         ) -> int:
-            result = run(store, text, bindings=bind(params, given, prefixes), prefixes=prefixes)
+            result = run(store, text, bindings=bind(params, given, prefixes), prefixes=prefixes, inline=True)
             return len(result.rows) + len(result.triples)
 
-        def raw(store: ox.Store, text: str = saved.text, subs: Any = substitutions) -> int:
+        def raw(store: ox.Store, text: str = sent, subs: Any = substitutions) -> int:
             answer = store.query(text, prefixes=prefixes, substitutions=subs, use_default_graph_as_union=True)
             if isinstance(answer, ox.QueryBoolean):
                 return 1
@@ -390,7 +398,7 @@ def child_queries(world: Path, work: Path, repeats: int, skip: frozenset[str] = 
                 call()
                 timings[key].append(time.perf_counter() - started)
         _emit(
-            {"query": name, "rows": count, "runs": len(timings["ours"])}
+            {"query": name, "rows": count, "runs": len(timings["ours"]), "constants": sent != saved.text}
             | {k: statistics.median(v) for k, v in timings.items()}
         )
 
@@ -829,6 +837,12 @@ def _size_report(res: dict[str, Any]) -> list[str]:
                 f"| {name} | {q['rows']} | {fmt_s(q['ours'])}{once} | {fmt_s(q['raw_memory'])} | "
                 f"{ratio(q['ours'], q['raw_memory'])} | {fmt_s(q.get('ours_disk'))} | {fmt_s(q['raw_disk'])} | "
                 f"{ratio(q.get('ours_disk'), q['raw_disk'])} |"
+            )
+        inlined = sorted(name for name, q in queries.items() if q.get("constants"))
+        if inlined:
+            out.append(
+                f"\nParameters written in as constants (as `coopgraph query NAME` runs a saved query; raw "
+                f"pyoxigraph got the same text): {', '.join(inlined)}; the others' parameters substituted."
             )
     elif "queries" in res:
         out.append(f"\nqueries: {res['queries'].get('error') or res['queries'].get('missing', '-')}")
