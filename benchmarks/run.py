@@ -543,6 +543,8 @@ def spawn_queries(world: Path, work: Path, repeats: int, limit: float, skip: set
     import queue
     import threading
 
+    from coopgraph.sparql.queryfile import saved_names
+
     why = os.environ.get(SKIP_WHY, "stopped on a smaller world")
     done: dict[str, Any] = {name: {"skipped": why} for name in skip}
     bindings: dict[str, str] = {}
@@ -587,6 +589,8 @@ def spawn_queries(world: Path, work: Path, repeats: int, limit: float, skip: set
             log(f"query {running} ran past {limit:.0f} s: stopped")
             done[running] = {"timeout": limit}
             skip.add(running)
+            if set(saved_names()) <= done.keys():  # that was the last: no child to load the stores again for
+                return {"queries": done, "bindings": bindings}
             continue
         child.wait()
         if child.returncode != 0:
