@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
 
 from coopgraph.checks.entailment import _Schema
 from coopgraph.checks.shapes import shape_problems
@@ -19,24 +17,14 @@ from coopgraph.graph.populate import populate
 from coopgraph.graph.store import graph_node
 from coopgraph.resources import shapes_file
 from tests.checks.test_shacl_core import _data, _ontology, _shapes, _store
+from tests.checks.test_shapes import damage
 from tests.conftest import TINY
 
 
 def _damaged_store(seed: int) -> ox.Store:
     """The tiny world with triples dropped, rewired and untyped at random, so that many checks fail."""
     asserted, _ = populate(curate(TINY))
-    rnd = random.Random(seed)
-    objects = sorted(o for _, _, o in asserted)
-    damaged = Graph()
-    for s, p, o in sorted(asserted):
-        roll = rnd.random()
-        if roll < 0.05:
-            continue
-        if roll < 0.07:
-            o = rnd.choice(objects)
-        elif roll < 0.08 and isinstance(o, Literal):
-            o = Literal(str(o))
-        damaged.add((s, p, o))
+    damaged = damage(asserted, seed, drop=0.05, rewire=0.07, untype=0.08)
     store = ox.Store()
     for name, graph in (("asserted", damaged), ("ontology", read_ontology())):
         store.bulk_load(

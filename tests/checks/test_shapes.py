@@ -98,21 +98,30 @@ def test_curated_problem_reaching_shacl_matches_pyshacl(tiny_copy: Path) -> None
 def test_randomly_damaged_world_matches_pyshacl(seed: int) -> None:
     """Drop, rewire, duplicate and untype triples of the tiny world at random: real shapes of breakage."""
     asserted, origins = _world(TINY)
+    assert _same_as_pyshacl(damage(asserted, seed, drop=0.04, rewire=0.05, untype=0.055, duplicate=0.01), origins)
+
+
+def damage(asserted: Graph, seed: int, *, drop: float, rewire: float, untype: float, duplicate: float = 0.0) -> Graph:
+    """A copy with triples dropped, rewired to another object and untyped at random (and duplicated).
+
+    The bounds are cumulative on one roll per triple: below ``drop`` the triple is dropped, below
+    ``rewire`` its object is another, below ``untype`` a literal loses its datatype.
+    """
     rnd = random.Random(seed)
     objects = sorted(o for _, _, o in asserted)
     damaged = Graph()
     for s, p, o in sorted(asserted):
         roll = rnd.random()
-        if roll < 0.04:
+        if roll < drop:
             continue
-        if roll < 0.05:
+        if roll < rewire:
             o = rnd.choice(objects)
-        elif roll < 0.055 and isinstance(o, Literal):
+        elif roll < untype and isinstance(o, Literal):
             o = Literal(str(o))
         damaged.add((s, p, o))
-        if rnd.random() < 0.01:
+        if duplicate and rnd.random() < duplicate:
             damaged.add((s, p, rnd.choice(objects)))
-    assert _same_as_pyshacl(damaged, origins)
+    return damaged
 
 
 # --------------------------------------------------------------------------- every compiled construct fires
